@@ -1,0 +1,51 @@
+# CARES Kids: `make run` and `make test` do all the set-up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_MEMBERS ?= 300
+
+.PHONY: run test install system-deps lint migrate demo bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages WeasyPrint and the browser tests need (pango, CJK/Vietnamese fonts, Chromium).
+system-deps:
+	@bash .ci/system-deps
+
+run: install system-deps
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --members $(DEMO_MEMBERS)
+	@echo
+	@echo "CARES Kids is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo
+	DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) PATH=$(CURDIR)/$(BIN):$$PATH \
+		$(BIN)/honcho start -f Procfile
+
+test: install system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# The worklist, the dashboard, the member page and the nightly sweep on a large program:
+# BENCH_MEMBERS synthetic members in a scratch database (var/bench/bench.sqlite3, or
+# <name>_bench beside the PostgreSQL database of DATABASE_URL), each timed beside one
+# hand-written SQL query that gives the same numbers. Figures in README.md, "Benchmarks".
+BENCH_MEMBERS ?= 20000
+bench: install
+	DEBUG=1 $(BIN)/python manage.py bench --members $(BENCH_MEMBERS)
+
+clean:
+	rm -rf var/broker var/celery-results var/staticfiles

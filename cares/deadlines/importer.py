@@ -1,0 +1,526 @@
+"""``import_caseload``: load a whole caseload (``shared/spec/interchange.md``) in one
+transaction. All of it, or nothing and every error with the JSON path of the bad value.
+Importing the same file twice changes nothing (records are matched by key, or by their
+natural identity where the file has no key)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from jsonschema import Draft202012Validator, FormatChecker
+
+from careplans.models import Assessment, CarePlan, CarePlanDelivery, CarePlanStatus
+from cares.audit.models import Action
+from cares.audit.services import audit_record
+from cares.languages import validate_language_tag
+from cares.staff.models import (
+    Credential,
+    Program,
+    Role,
+    RoleAssignment,
+    StaffProfile,
+    Training,
+    User,
+)
+from cares.staff.qualifications import CredentialFacts, StaffFacts, check_role
+from cares.staff.services import staff_save
+from members.models import (
+    CareTeamMember,
+    Episode,
+    EpisodeStatus,
+    EpisodeStatusChange,
+    Guardian,
+    Member,
+    MonitoringReview,
+    ReferralFollowUp,
+    Removal,
+    ServiceReferral,
+    TransitionPlan,
+    age_on,
+)
+from members.services import PRIMARY_CONTACT_ROLES
+from notices.models import Letter, LetterKind, LetterStatus
+
+SCHEMA_PATH = Path(__file__).with_name("schemas") / "caseload.schema.json"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CaseloadImportError(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+# --- Validation ---------------------------------------------------------------------------------
+
+format_checker = FormatChecker(formats=())
+
+
+@format_checker.checks("date", raises=ValueError)
+def _is_date(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _ISO_DATE.match(value):
+        raise ValueError("not a date")
+    date.fromisoformat(value)
+    return True
+
+
+@format_checker.checks("email")
+def _is_email(value) -> bool:
+    return not isinstance(value, str) or bool(re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value))
+
+
+@format_checker.checks("language-tag")
+def _is_language(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        validate_language_tag(value)
+    except Exception:
+        return False
+    return True
+
+
+def json_path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+def _message(error) -> tuple[str, str]:
+    """(path, message) in plain words for one JSON Schema error."""
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        return json_path([*path, missing.group(1) if missing else "?"]), "missing"
+    if error.validator == "format":
+        return json_path(path), {
+            "date": "not a date", "email": "not an e-mail address",
+            "language-tag": "not a language tag (e.g. en, es, pt-BR, zh-Hant)",
+        }.get(error.validator_value, f"not a valid {error.validator_value}")
+    if error.validator == "enum":
+        return json_path(path), "must be one of " + ", ".join(map(str, error.validator_value))
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        if "date" in str(error.schema.get("format", "")):
+            return json_path(path), "not a date"
+        return json_path(path), f"must be {expected}"
+    if error.validator == "pattern" and path and path[-1] == "masshealth_id":
+        return json_path(path), "not a MassHealth ID (12 digits)"
+    if error.validator in ("minimum", "maximum"):
+        return json_path(path), f"out of range ({error.message})"
+    if error.validator == "minLength":
+        return json_path(path), "empty"
+    return json_path(path), error.message
+
+
+def schema_errors(data) -> list[str]:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    validator = Draft202012Validator(schema, format_checker=format_checker)
+    found = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str,
+                                                                             e.absolute_path))):
+        path, message = _message(error)
+        found.append(f"{path}: {message}")
+    return list(dict.fromkeys(found))
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _years(value) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def staff_facts_of(record: dict) -> StaffFacts:
+    return StaffFacts(
+        education=record.get("education") or "none",
+        human_services_degree=bool(record.get("human_services_degree")),
+        clinical_experience_years=_years(record.get("clinical_experience_years")),
+        target_population_years=_years(record.get("target_population_years")),
+        relevant_experience_years=_years(record.get("relevant_experience_years")),
+        admin_experience_years=_years(record.get("admin_experience_years")),
+        caregiver_of_special_needs_youth=bool(record.get("caregiver_of_special_needs_youth")),
+        certified_chw=bool(record.get("certified_chw")),
+        credentials=tuple(CredentialFacts(c["type"], (c.get("state") or "MA").upper(),
+                                          _d(c["expires"]))
+                          for c in record.get("credentials") or []),
+    )
+
+
+def semantic_errors(data: dict, today: date) -> list[str]:
+    errors: list[str] = []
+    staff = data.get("staff") or []
+    members = data.get("members") or []
+
+    def duplicates(items, path_of, what):
+        seen: dict[str, str] = {}
+        for path, value in items:
+            if value in seen:
+                errors.append(f"{path}: duplicate {what} {value!r} (also at {seen[value]})")
+            else:
+                seen[value] = path
+        return seen
+
+    staff_keys = duplicates(((f"staff[{i}].key", s["key"]) for i, s in enumerate(staff)),
+                            None, "staff key")
+    duplicates(((f"staff[{i}].email", s["email"].lower()) for i, s in enumerate(staff)),
+               None, "e-mail")
+    duplicates(((f"members[{i}].key", m["key"]) for i, m in enumerate(members)), None,
+               "member key")
+    duplicates(((f"members[{i}].masshealth_id", m["masshealth_id"])
+                for i, m in enumerate(members)), None, "MassHealth ID")
+    duplicates(((f"members[{i}].referrals[{j}].key", r["key"])
+                for i, m in enumerate(members) for j, r in enumerate(m.get("referrals") or [])),
+               None, "referral key")
+    roles = {s["key"]: s["role"] for s in staff}
+
+    for i, record in enumerate(staff):
+        for problem in check_role(record["role"], staff_facts_of(record), today):
+            errors.append(f"staff[{i}]: {problem}")
+        existing = User.objects.filter(email__iexact=record["email"]).exclude(
+            staff_profile__key=record["key"]).first()
+        if existing is not None:
+            errors.append(f"staff[{i}].email: already used by another account")
+
+    for i, m in enumerate(members):
+        at = f"members[{i}]"
+        born, referred = _d(m["date_of_birth"]), _d(m["referral_date"])
+        if referred < born:
+            errors.append(f"{at}.referral_date: before the date of birth")
+        elif age_on(born, referred) >= 21:
+            errors.append(f"{at}.referral_date: the member is 21 or older on this date "
+                          "(CARES serves members under 21)")
+        clash = Member.objects.filter(masshealth_id=m["masshealth_id"]).exclude(
+            key=m["key"]).first()
+        if clash is not None:
+            errors.append(f"{at}.masshealth_id: already belongs to another member")
+        contact = m.get("primary_contact")
+        if contact is not None:
+            if contact not in staff_keys and not StaffProfile.objects.filter(key=contact).exists():
+                errors.append(f"{at}.primary_contact: no staff member with key {contact!r}")
+            elif contact in roles and roles[contact] not in PRIMARY_CONTACT_ROLES:
+                errors.append(f"{at}.primary_contact: {contact!r} is not a care coordinator or "
+                              "senior care manager (PS VI.B.1.a)")
+        enrollment = m.get("enrollment")
+        if enrollment and _d(enrollment["effective_date"]) < referred:
+            errors.append(f"{at}.enrollment.effective_date: before the referral date")
+        if enrollment and contact is None:
+            errors.append(f"{at}.primary_contact: an enrolled member needs a primary contact")
+        termination = m.get("termination")
+        if termination:
+            if not enrollment:
+                errors.append(f"{at}.termination: the member was never enrolled")
+            elif _d(termination["date"]) < _d(enrollment["effective_date"]):
+                errors.append(f"{at}.termination.date: before the enrollment effective date")
+            if termination["reason"] == "independent_choice" and age_on(
+                    born, _d(termination["date"])) < 18:
+                errors.append(f"{at}.termination.reason: independent choice (PS IX.A.8) needs "
+                              "a member 18 or older (or pregnant, a parent or married)")
+        for j, r in enumerate(m.get("referrals") or []):
+            clash = ServiceReferral.objects.filter(key=r["key"]).exclude(
+                member__key=m["key"]).exists()
+            if clash:
+                errors.append(f"{at}.referrals[{j}].key: already used by another member")
+    return errors
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+@dataclass
+class Counts:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.deleted))
+        return [f"{k}: {self.created[k]} created, {self.updated[k]} updated, "
+                f"{self.deleted[k]} deleted" for k in kinds] or ["nothing changed"]
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values()) or any(self.updated.values()) or any(
+            self.deleted.values())
+
+
+def _save(obj, values: dict, counts: Counts, label: str) -> bool:
+    """Set ``values`` on ``obj`` and save only if something differs."""
+    created = obj._state.adding
+    changed = created or any(getattr(obj, k) != v for k, v in values.items())
+    if not changed:
+        return False
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.full_clean()
+    obj.save()
+    (counts.created if created else counts.updated)[label] += 1
+    return True
+
+
+def _sync(existing, wanted: dict, make, counts: Counts, label: str) -> dict:
+    """Keep exactly ``wanted`` (natural key -> field values) among ``existing`` rows."""
+    by_key: dict = {}
+    for obj in existing:
+        by_key.setdefault(make.key_of(obj), obj)
+    kept = {}
+    for key, values in wanted.items():
+        obj = by_key.pop(key, None) or make.new()
+        _save(obj, values, counts, label)
+        kept[key] = obj
+    for obj in by_key.values():
+        obj.delete()
+        counts.deleted[label] += 1
+    return kept
+
+
+@dataclass
+class Maker:
+    new: object
+    key_of: object
+
+
+def _import_staff(record: dict, counts: Counts) -> StaffProfile:
+    profile = StaffProfile.objects.filter(key=record["key"]).select_related("user").first()
+    user = profile.user if profile else (
+        User.objects.filter(email__iexact=record["email"]).first() or User())
+    if profile is None:
+        profile = StaffProfile(key=record["key"])
+    before = (profile.pk, profile.history.count() if profile.pk else 0)
+    user.email = record["email"].lower()
+    user.first_name, user.last_name = record["first_name"], record["last_name"]
+    profile.education = record.get("education") or "none"
+    profile.human_services_degree = bool(record.get("human_services_degree"))
+    for name in ("clinical_experience_years", "target_population_years",
+                 "relevant_experience_years", "admin_experience_years"):
+        setattr(profile, name, _years(record.get(name)))
+    profile.caregiver_of_special_needs_youth = bool(record.get("caregiver_of_special_needs_youth"))
+    profile.certified_chw = bool(record.get("certified_chw"))
+    profile.hire_date = _d(record["hire_date"])
+    profile.active = True
+    stored_creds = {(c.type, c.license_number): c for c in profile.credentials.all()} \
+        if profile.pk else {}
+    credentials = []
+    for c in record.get("credentials") or []:
+        number = c.get("license_number") or ""
+        obj = stored_creds.get((c["type"], number)) or Credential(type=c["type"],
+                                                                  license_number=number)
+        obj.state = (c.get("state") or obj.state or "MA").upper()
+        obj.expires = _d(c["expires"])
+        credentials.append(obj)
+    stored_roles = {(r.role, r.is_backup): r for r in profile.roles.all()} if profile.pk else {}
+    roles = [stored_roles.get((record["role"], False)) or RoleAssignment(role=record["role"])]
+    stored_trainings = {(t.topic, t.completed): t for t in profile.trainings.all()} \
+        if profile.pk else {}
+    trainings = [stored_trainings.get((t["topic"], _d(t["completed"])))
+                 or Training(topic=t["topic"], completed=_d(t["completed"]))
+                 for t in record.get("trainings") or []]
+    saved = staff_save(user=user, profile=profile, credentials=credentials, roles=roles,
+                       trainings=trainings)
+    after = saved.history.count()
+    if before[0] is None:
+        counts.created["staff"] += 1
+    elif after != before[1]:
+        counts.updated["staff"] += 1
+    return saved
+
+
+def _import_member(record: dict, staff_by_key: dict, counts: Counts) -> Member:
+    member = Member.objects.filter(key=record["key"]).first() or Member(key=record["key"])
+    _save(member, {
+        "legal_first_name": record["first_name"], "legal_last_name": record["last_name"],
+        "date_of_birth": _d(record["date_of_birth"]), "masshealth_id": record["masshealth_id"],
+        "primary_language": record.get("primary_language") or "en",
+        "preferred_written_language": record.get("primary_language") or "en",
+    }, counts, "members")
+
+    enrollment = record.get("enrollment")
+    termination = record.get("termination")
+    contact_key = record.get("primary_contact")
+    contact = None
+    if contact_key is not None:
+        contact = staff_by_key.get(contact_key) or StaffProfile.objects.get(key=contact_key)
+    referral_date = _d(record["referral_date"])
+    status = EpisodeStatus.TERMINATED if termination else (
+        EpisodeStatus.ENROLLED if enrollment else EpisodeStatus.REFERRED)
+    episodes = list(member.episodes.order_by("referral_date", "pk")) if member.pk else []
+    episode = next((e for e in episodes if e.referral_date == referral_date), None) or (
+        episodes[-1] if episodes else Episode(member=member))
+    new_episode = episode.pk is None
+    _save(episode, {
+        "referral_date": referral_date,
+        "referral_source": episode.referral_source or "other",
+        "referring_entity": episode.referring_entity or "Imported caseload",
+        "status": status,
+        "effective_date": _d(enrollment["effective_date"]) if enrollment else None,
+        "primary_contact": contact if enrollment else None,
+        "termination_date": _d(termination["date"]) if termination else None,
+    }, counts, "episodes")
+    if new_episode:
+        EpisodeStatusChange.objects.create(
+            episode=episode, to_status=status,
+            on=(_d(termination["date"]) if termination else
+                _d(enrollment["effective_date"]) if enrollment else referral_date))
+
+    if contact is not None:
+        since = _d(enrollment["effective_date"]) if enrollment else referral_date
+        role = next((r.role for r in contact.roles.all()
+                     if r.role in PRIMARY_CONTACT_ROLES and not r.is_backup),
+                    Role.CARE_COORDINATOR)
+        if not CareTeamMember.objects.filter(member=member, staff=contact,
+                                             until__isnull=True).exists():
+            CareTeamMember.objects.create(member=member, staff=contact, role=role, since=since)
+            counts.created["care team"] += 1
+
+    _sync(member.guardians.all(), {
+        g["name"]: {"name": g["name"], "relationship": g.get("relationship") or "",
+                    "phone": g.get("phone") or "", "email": g.get("email") or "",
+                    "address": g.get("address") or ""}
+        for g in record.get("guardians") or []},
+        Maker(lambda: Guardian(member=member), lambda o: o.name), counts, "guardians")
+
+    letters = {}
+    if enrollment and enrollment.get("letter_sent"):
+        letters[LetterKind.ENROLLMENT] = _d(enrollment["letter_sent"])
+    if termination and termination.get("letter_sent"):
+        letters[LetterKind.TERMINATION] = _d(termination["letter_sent"])
+    _sync(member.letters.filter(episode=episode), {
+        kind: {"kind": kind, "sent_on": sent, "status": LetterStatus.SENT,
+               "language": member.primary_language}
+        for kind, sent in letters.items()},
+        Maker(lambda: Letter(member=member, episode=episode), lambda o: o.kind), counts,
+        "letters")
+
+    _sync(member.assessments.all(), {
+        (a["kind"], _d(a.get("completed")), n): {"kind": a["kind"],
+                                                 "completed_on": _d(a.get("completed"))}
+        for n, a in _numbered(record.get("assessments") or [],
+                              lambda a: (a["kind"], a.get("completed")))},
+        Maker(lambda: Assessment(member=member),
+              _numbering(lambda o: (o.kind, o.completed_on))), counts, "assessments")
+
+    plans = record.get("care_plans") or []
+    last_final = max((i for i, p in enumerate(plans) if p.get("finalized")), default=None)
+    kept = _sync(member.care_plans.all(), {
+        i + 1: {"version": i + 1, "finalized_on": _d(p.get("finalized")),
+                "status": (CarePlanStatus.DRAFT if not p.get("finalized") else
+                           CarePlanStatus.FINALIZED if i == last_final
+                           else CarePlanStatus.SUPERSEDED)}
+        for i, p in enumerate(plans)},
+        Maker(lambda: CarePlan(member=member), lambda o: o.version), counts, "care plans")
+    for i, p in enumerate(plans):
+        plan = kept[i + 1]
+        _sync(plan.deliveries.all(), {
+            (d["language"], d["medium"], _d(d["date"]), n): {
+                "language": d["language"], "medium": d["medium"],
+                "delivered_on": _d(d["date"])}
+            for n, d in _numbered(p.get("deliveries") or [],
+                                  lambda d: (d["language"], d["medium"], d["date"]))},
+            Maker(lambda plan=plan: CarePlanDelivery(care_plan=plan),
+                  _numbering(lambda o: (o.language, o.medium, o.delivered_on))),
+            counts, "deliveries")
+
+    _sync(member.monitoring_reviews.all(), {
+        (_d(r["date"]), n): {"reviewed_on": _d(r["date"])}
+        for n, r in _numbered(record.get("monitoring") or [], lambda r: r["date"])},
+        Maker(lambda: MonitoringReview(member=member),
+              _numbering(lambda o: o.reviewed_on)), counts, "monitoring reviews")
+
+    referrals = _sync(member.referrals.all(), {
+        r["key"]: {"key": r["key"], "service": r["service"], "referred_on": _d(r["referred"]),
+                   "scheduled_on": _d(r.get("scheduled")),
+                   "exception_reason": r.get("exception_reason") or ""}
+        for r in record.get("referrals") or []},
+        Maker(lambda: ServiceReferral(member=member), lambda o: o.key), counts, "referrals")
+    for r in record.get("referrals") or []:
+        referral = referrals[r["key"]]
+        wanted = {_d(r["follow_up"]): {"followed_up_on": _d(r["follow_up"])}} \
+            if r.get("follow_up") else {}
+        _sync(referral.follow_ups.all(), wanted,
+              Maker(lambda referral=referral: ReferralFollowUp(referral=referral),
+                    lambda o: o.followed_up_on), counts, "follow-ups")
+
+    plan = record.get("transition_plan")
+    _sync(member.transition_plans.all(),
+          {_d(plan["recorded"]): {"recorded_on": _d(plan["recorded"])}} if plan else {},
+          Maker(lambda: TransitionPlan(member=member), lambda o: o.recorded_on), counts,
+          "transition plans")
+
+    if termination:
+        removal = Removal.objects.filter(episode=episode).first() or Removal(episode=episode)
+        day = _d(termination["date"])
+        _save(removal, {
+            "initiated_on": removal.initiated_on or day, "reason": termination["reason"],
+            "planned_termination_date": day,
+            "plan_completed_on": _d(termination.get("aftercare_plan")),
+        }, counts, "removals")
+    else:
+        removal = Removal.objects.filter(episode=episode).first()
+        if removal is not None:
+            removal.delete()
+            counts.deleted["removals"] += 1
+    return member
+
+
+def _numbered(items, key):
+    """Pair items with their occurrence number among equal ones, so duplicates are kept."""
+    seen: Counter = Counter()
+    for item in items:
+        k = key(item)
+        yield seen[k], item
+        seen[k] += 1
+
+
+def _numbering(key):
+    seen: Counter = Counter()
+
+    def key_of(obj):
+        k = key(obj)
+        n = seen[k]
+        seen[k] += 1
+        return (*k, n) if isinstance(k, tuple) else (k, n)
+
+    return key_of
+
+
+def import_caseload(data, *, dry_run: bool = False, today: date | None = None) -> Counts:
+    """Validate and load ``data``; raises CaseloadImportError listing every problem."""
+    today = today or timezone.localdate()
+    errors = schema_errors(data)
+    if errors:
+        raise CaseloadImportError(errors)
+    errors = semantic_errors(data, today)
+    if errors:
+        raise CaseloadImportError(errors)
+    counts = Counts()
+    with transaction.atomic():
+        program = data.get("program")
+        if program:
+            obj = Program.objects.filter(pk=1).first() or Program(pk=1)
+            _save(obj, {"name": program["name"], "phone": program.get("phone") or "",
+                        "address": program.get("address") or ""}, counts, "program")
+        staff_by_key = {s["key"]: _import_staff(s, counts) for s in data["staff"]}
+        member_ids = [_import_member(m, staff_by_key, counts).pk for m in data["members"]]
+        if counts.changed:
+            from cares.deadlines.services import refresh_deadlines
+
+            refresh_deadlines(member_ids=member_ids)
+            audit_record(action=Action.UPDATE, detail={
+                "import": "caseload", "members": len(member_ids), "dry_run": dry_run,
+                "created": dict(counts.created), "updated": dict(counts.updated),
+                "deleted": dict(counts.deleted)})
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts

@@ -1,0 +1,429 @@
+"""The CARES deadline rule book (``shared/spec/deadlines.md``), once.
+
+Each rule is data (key, title, spec citation, subject, start event, due computation,
+satisfying event); ``compute_member`` and ``compute_staff`` are pure functions over plain
+values (``MemberFacts``, ``StaffFacts``) that return every deadline existing on an as-of date
+with its status. Nothing else in the code base re-implements a rule: the nightly sweep, the
+member page, worklists, dashboards and ``compliance_report`` all call these functions.
+
+Readings (numbers refer to "Precise readings" in deadlines.md):
+- Events dated after the as-of date are ignored (1).
+- Recurring rules chain: a cycle is satisfied by the earliest qualifying event strictly after
+  its anchor, which anchors the next cycle; an unsatisfied cycle ends the chain (5).
+- Termination on T closes every deadline still open on T as ``excepted`` (9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from cares.calendar import add_business_days
+from cares.languages import is_english, same_language
+from cares.staff.training import initial_training_completed_on, initial_training_due
+
+MET, LATE, OPEN, OVERDUE, EXCEPTED = "met", "late", "open", "overdue", "excepted"
+STATUSES = (MET, LATE, OPEN, OVERDUE, EXCEPTED)
+TERMINATED_REASON = "member terminated"
+DEFAULT_TRANSITION_PLAN_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    title: str
+    citation: str
+    subject: str  # "member" | "staff"
+    starts_at: str
+    due: str
+    satisfied_by: str
+
+
+RULES: dict[str, Rule] = {r.key: r for r in (
+    Rule("initial_assessment_icp", "Comprehensive assessment and ICP", "PS VI.A.1, VIII",
+         "member", "referral or identification date", "start + 60 days",
+         "comprehensive assessment completed and ICP finalized (the later date counts)"),
+    Rule("icp_copies", "ICP copies to the family", "PS VIII", "member",
+         "referral or identification date", "start + 60 days",
+         "finalized ICP delivered on paper and electronically, in English and in the primary "
+         "language"),
+    Rule("enrollment_letter", "Enrollment letter", "PS VIII", "member",
+         "enrollment effective date", "start + 30 days", "enrollment letter sent"),
+    Rule("monitoring", "Monitoring review", "PS VI.D.1", "member",
+         "ICP finalized, then each monitoring review", "previous anchor + 6 months",
+         "a monitoring review recording the three checks of PS VI.D.1 a-c"),
+    Rule("annual_reassessment", "Annual reassessment", "PS VI.A.1, VI.A.1.b", "member",
+         "last comprehensive assessment or reassessment", "previous anchor + 12 months",
+         "a periodic reassessment (full or abbreviated)"),
+    Rule("referral_follow_up", "Referral follow-up", "PS VI.D.2.b", "member",
+         "the referral's scheduled service date", "scheduled date + 30 days",
+         "a follow-up recording whether services were received and met the need"),
+    Rule("transition_plan", "Transition-to-adulthood plan", "PS VI.C", "member",
+         "16th birthday (or enrollment, if later)", "start + 60 days (program setting)",
+         "a transition-to-adulthood plan is recorded"),
+    Rule("aftercare_plan", "Aftercare/transition plan", "PS IX.B", "member",
+         "removal of assignment initiated", "the day before the termination date",
+         "an aftercare/transition plan with all five PS IX.B elements"),
+    Rule("termination_letter", "Termination letter", "PS IX.C", "member",
+         "termination date", "start + 30 days", "termination letter sent"),
+    Rule("staff_initial_training", "Initial staff training", "PS V, V.A, V.B", "staff",
+         "hire date", "the later of hire + 3 months and 2023-12-31",
+         "every required initial topic recorded for the role"),
+    Rule("staff_annual_training", "Annual staff training", "PS V.A", "staff",
+         "initial training complete, then each annual training", "previous anchor + 12 months",
+         "annual training recorded"),
+    Rule("medical_consult_response", "Senior medical professional consultation",
+         "PS IV.A.2", "staff", "a consultation request", "1 business day",
+         "the senior medical professional's response"),
+    Rule("referral_inquiry_response", "Answer to a referral status inquiry", "CLR", "member",
+         "an inquiry about a referral's status", "1 business day",
+         "a response giving the status"),
+    Rule("referral_closure_notice", "Referral closure notice", "CLR", "member",
+         "a referral loop closed", "2 business days",
+         "referring entity notified of the closure reason"),
+)}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline on an as-of date. ``cycle`` tells recurring cycles apart; ``ref`` names the
+    record that created it (a referral key) and ``satisfied_ref`` the one that satisfied it."""
+
+    rule: str
+    start: date
+    due: date
+    status: str
+    satisfied_on: date | None = None
+    cycle: int = 0
+    ref: str | None = None
+    satisfied_ref: str | None = None
+    exception: str = ""
+
+    @property
+    def citation(self) -> str:
+        return RULES[self.rule].citation
+
+    @property
+    def title(self) -> str:
+        return RULES[self.rule].title
+
+
+def status_of(due: date, satisfied_on: date | None, as_of: date) -> str:
+    if satisfied_on is not None:
+        return MET if satisfied_on <= due else LATE
+    return OPEN if as_of <= due else OVERDUE
+
+
+def _make(rule: str, start: date, due: date, satisfied: tuple[date, str | None] | None,
+          as_of: date, **extra) -> Deadline:
+    satisfied_on, satisfied_ref = satisfied if satisfied else (None, None)
+    return Deadline(rule=rule, start=start, due=due, status=status_of(due, satisfied_on, as_of),
+                    satisfied_on=satisfied_on, satisfied_ref=satisfied_ref, **extra)
+
+
+def _known(events: Iterable[tuple[date, str | None]], as_of: date) -> list[tuple[date, str]]:
+    return sorted((d, ref) for d, ref in events if d is not None and d <= as_of)
+
+
+def _chain(rule: str, first_anchor: tuple[date, str] | None,
+           events: Sequence[tuple[date, str]], step: relativedelta, as_of: date,
+           stop: date | None = None) -> list[Deadline]:
+    """Recurring cycles (reading 5). ``stop``: no cycle starts after it (termination)."""
+    out: list[Deadline] = []
+    if first_anchor is None:
+        return out
+    anchor = first_anchor[0]
+    cycle = 0
+    while anchor <= as_of and (stop is None or anchor <= stop):
+        satisfied = next(((d, ref) for d, ref in events if d > anchor), None)
+        out.append(_make(rule, anchor, anchor + step, satisfied, as_of, cycle=cycle))
+        if satisfied is None:
+            break
+        anchor = satisfied[0]
+        cycle += 1
+    return out
+
+
+# --- Member facts -------------------------------------------------------------------------------
+
+Event = tuple[date, str | None]  # (date, reference of the record)
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    key: str
+    scheduled: date | None
+    follow_up: Event | None = None
+    exception_reason: str = ""
+
+
+@dataclass(frozen=True)
+class InquiryFacts:
+    """An inquiry about a referral's status (CLR): answered within one business day."""
+
+    referral: str  # the referral's key
+    number: int  # tells the inquiries of one referral apart (the record id)
+    received: date
+    answered: Event | None = None
+
+
+@dataclass(frozen=True)
+class ClosureFacts:
+    """A referral loop closed (CLR): the referring entity is notified of the closure reason
+    within two business days, when a notice is owed at all (a professional referrer, and no
+    notice of the decline went out before the closure)."""
+
+    referral: str  # the referral's key
+    closed: date
+    owed: bool = True
+    notice: Event | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryFacts:
+    language: str
+    medium: str
+    on: date
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the member rules look at, for one episode (referral to termination)."""
+
+    date_of_birth: date
+    referral_date: date
+    primary_language: str = "en"
+    enrollment_effective: date | None = None
+    enrollment_letter_sent: Event | None = None
+    initial_assessments: tuple[Event, ...] = ()
+    reassessments: tuple[Event, ...] = ()  # annual, significant change, abbreviated
+    finalized_icps: tuple[Event, ...] = ()
+    monitoring_reviews: tuple[Event, ...] = ()
+    referrals: tuple[ReferralFacts, ...] = ()
+    transition_plans: tuple[Event, ...] = ()
+    removal_initiated: date | None = None
+    aftercare_plan: Event | None = None
+    termination_date: date | None = None
+    termination_letter_sent: Event | None = None
+    deliveries_by_icp: dict = field(default_factory=dict)  # icp ref -> tuple[DeliveryFacts]
+    referral_inquiries: tuple[InquiryFacts, ...] = ()
+    referral_closures: tuple[ClosureFacts, ...] = ()
+
+
+def _earliest(events: Iterable[Event], as_of: date) -> tuple[date, str | None] | None:
+    known = _known(events, as_of)
+    return known[0] if known else None
+
+
+def _initial_assessment_icp(f: MemberFacts, as_of: date) -> list[Deadline]:
+    start = f.referral_date
+    assessment = _earliest(f.initial_assessments, as_of)
+    icp = _earliest(f.finalized_icps, as_of)
+    satisfied = max(assessment, icp, key=lambda e: e[0]) if assessment and icp else None
+    return [_make("initial_assessment_icp", start, start + timedelta(days=60), satisfied, as_of)]
+
+
+def required_copies(primary_language: str) -> list[tuple[str, str]]:
+    """(language, medium) of every ICP copy owed to the family (reading 3)."""
+    copies = [("en", "paper"), ("en", "electronic")]
+    if not is_english(primary_language):
+        copies += [(primary_language, "paper"), (primary_language, "electronic")]
+    return copies
+
+
+def _icp_copies(f: MemberFacts, as_of: date) -> list[Deadline]:
+    start = f.referral_date
+    icp = _earliest(f.finalized_icps, as_of)
+    satisfied = None
+    if icp is not None:
+        deliveries = [d for d in f.deliveries_by_icp.get(icp[1], ()) if d.on <= as_of]
+        found = []
+        for language, medium in required_copies(f.primary_language):
+            matching = sorted((d.on, d.ref) for d in deliveries
+                              if d.medium == medium and same_language(d.language, language))
+            if not matching:
+                found = None
+                break
+            found.append(matching[0])
+        if found:
+            satisfied = max(found)
+    return [_make("icp_copies", start, start + timedelta(days=60), satisfied, as_of)]
+
+
+def _letter(rule: str, start: date | None, sent: Event | None, as_of: date) -> list[Deadline]:
+    if start is None or start > as_of:
+        return []
+    satisfied = _earliest([sent], as_of) if sent else None
+    return [_make(rule, start, start + timedelta(days=30), satisfied, as_of)]
+
+
+def referral_follow_up(referral: ReferralFacts, as_of: date) -> Deadline | None:
+    """One referral's follow-up deadline on ``as_of`` (reading 6), or None before it exists."""
+    start = referral.scheduled
+    if start is None or start > as_of:
+        return None
+    due = start + timedelta(days=30)
+    if referral.exception_reason.strip():  # reading 6: excepted, whatever else
+        return Deadline("referral_follow_up", start, due, EXCEPTED, ref=referral.key,
+                        exception=referral.exception_reason.strip())
+    satisfied = _earliest([referral.follow_up], as_of) if referral.follow_up else None
+    return _make("referral_follow_up", start, due, satisfied, as_of, ref=referral.key)
+
+
+def _referral_follow_ups(f: MemberFacts, as_of: date, stop: date | None) -> list[Deadline]:
+    out = []
+    for referral in f.referrals:
+        if stop is not None and referral.scheduled is not None and referral.scheduled > stop:
+            continue
+        deadline = referral_follow_up(referral, as_of)
+        if deadline is not None:
+            out.append(deadline)
+    return out
+
+
+def _referral_notices(f: MemberFacts, as_of: date) -> list[Deadline]:
+    """CLR: answers to status inquiries (1 business day) and closure notices (2)."""
+    out: list[Deadline] = []
+    for inquiry in f.referral_inquiries:
+        out += [replace(d, cycle=inquiry.number) for d in compute_business_day_rule(
+            "referral_inquiry_response", inquiry.received, inquiry.answered, as_of,
+            ref=inquiry.referral)]
+    for closure in f.referral_closures:
+        if closure.owed:
+            out += compute_business_day_rule("referral_closure_notice", closure.closed,
+                                             closure.notice, as_of, ref=closure.referral)
+    return out
+
+
+def _transition_plan(f: MemberFacts, as_of: date, plan_days: int) -> list[Deadline]:
+    if f.enrollment_effective is None or f.enrollment_effective > as_of:
+        return []
+    start = max(f.date_of_birth + relativedelta(years=16), f.enrollment_effective)
+    if start > as_of:
+        return []
+    satisfied = _earliest(f.transition_plans, as_of)  # reading 7: a plan before start counts
+    return [_make("transition_plan", start, start + timedelta(days=plan_days), satisfied,
+                  as_of)]
+
+
+def _aftercare(f: MemberFacts, as_of: date) -> list[Deadline]:
+    termination = f.termination_date
+    start = f.removal_initiated or termination
+    if start is None or termination is None or start > as_of:
+        return []
+    satisfied = _earliest([f.aftercare_plan], as_of) if f.aftercare_plan else None
+    return [_make("aftercare_plan", start, termination - timedelta(days=1), satisfied, as_of)]
+
+
+NEVER_CLOSED_BY_TERMINATION = frozenset({"aftercare_plan", "termination_letter"})
+
+
+def _close_on_termination(deadline: Deadline, termination: date) -> Deadline:
+    """Reading 9: open on T (unsatisfied on T and T <= due) becomes excepted for good."""
+    if deadline.rule in NEVER_CLOSED_BY_TERMINATION:
+        return deadline
+    unsatisfied_on_t = deadline.satisfied_on is None or deadline.satisfied_on > termination
+    if deadline.status != EXCEPTED and unsatisfied_on_t and termination <= deadline.due:
+        return replace(deadline, status=EXCEPTED, satisfied_on=None, satisfied_ref=None,
+                       exception=TERMINATED_REASON)
+    return deadline
+
+
+def compute_member(f: MemberFacts, as_of: date, *,
+                   transition_plan_days: int = DEFAULT_TRANSITION_PLAN_DAYS) -> list[Deadline]:
+    """Every member deadline that exists on ``as_of``, with its status."""
+    if f.referral_date > as_of:
+        return []
+    termination = f.termination_date if f.termination_date and f.termination_date <= as_of \
+        else None
+    found: list[Deadline] = []
+    found += _initial_assessment_icp(f, as_of)
+    found += _icp_copies(f, as_of)
+    found += _letter("enrollment_letter", f.enrollment_effective, f.enrollment_letter_sent,
+                     as_of)
+    first_icp = _earliest(f.finalized_icps, as_of)
+    found += _chain("monitoring", first_icp, _known(f.monitoring_reviews, as_of),
+                    relativedelta(months=6), as_of, stop=termination)
+    initials = _known(f.initial_assessments, as_of)
+    found += _chain("annual_reassessment", initials[-1] if initials else None,
+                    _known(f.reassessments, as_of), relativedelta(months=12), as_of,
+                    stop=termination)
+    found += _referral_follow_ups(f, as_of, termination)
+    found += _transition_plan(f, as_of, transition_plan_days)
+    found += _referral_notices(f, as_of)
+    if termination is not None:
+        # No new deadline starts after T (except the termination letter).
+        found = [d for d in found if d.start <= termination]
+        found = [_close_on_termination(d, termination) for d in found]
+        found += _aftercare(f, as_of)
+        found += _letter("termination_letter", termination, f.termination_letter_sent, as_of)
+    return sorted(found, key=lambda d: (d.rule, d.due, d.ref or ""))
+
+
+# --- Staff facts --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StaffTrainingFacts:
+    hire_date: date
+    roles: tuple[str, ...]
+    trainings: tuple[tuple[str, date], ...]  # (topic, completed)
+
+
+def compute_staff(f: StaffTrainingFacts, as_of: date) -> list[Deadline]:
+    if f.hire_date > as_of:
+        return []
+    completed_on, _missing = initial_training_completed_on(f.roles, f.trainings, as_of)
+    due = initial_training_due(f.hire_date)
+    satisfied = (completed_on, None) if completed_on else None
+    found = [_make("staff_initial_training", f.hire_date, due, satisfied, as_of)]
+    annuals = _known(((d, None) for t, d in f.trainings if t == "annual"), as_of)
+    found += _chain("staff_annual_training", satisfied, annuals, relativedelta(months=12),
+                    as_of)
+    return found
+
+
+# --- Business-day rules (CLR, PS IV.A.2) ----------------------------------------------------------
+
+def compute_business_day_rule(rule: str, start: date, answered: Event | None, as_of: date,
+                              *, ref: str | None = None, days: int | None = None,
+                              exception: str = "") -> list[Deadline]:
+    """``medical_consult_response`` and ``referral_inquiry_response`` (1 business day),
+    ``referral_closure_notice`` (2 business days)."""
+    if start > as_of:
+        return []
+    days = days or (2 if rule == "referral_closure_notice" else 1)
+    due = add_business_days(start, days)
+    if exception:
+        return [Deadline(rule, start, due, EXCEPTED, ref=ref, exception=exception)]
+    satisfied = _earliest([answered], as_of) if answered else None
+    return [_make(rule, start, due, satisfied, as_of, ref=ref)]
+
+
+@dataclass(frozen=True)
+class ConsultFacts:
+    """A consultation request to the senior medical professional (PS IV.A.2)."""
+
+    ref: str
+    requested: date
+    answered: Event | None = None
+
+
+def compute_consults(consults: Iterable[ConsultFacts], as_of: date) -> list[Deadline]:
+    """``medical_consult_response`` for each request: one business day (a staff deadline of
+    the senior medical professional asked)."""
+    out: list[Deadline] = []
+    for consult in consults:
+        out += compute_business_day_rule("medical_consult_response", consult.requested,
+                                         consult.answered, as_of, ref=consult.ref)
+    return out
+
+
+def summarize(deadlines: Iterable[Deadline]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for d in deadlines:
+        counts[d.status] += 1
+    return counts

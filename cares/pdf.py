@@ -1,0 +1,224 @@
+"""The one PDF function of the project (WeasyPrint).
+
+``render_template_to_pdf`` renders a Django template to HTML and then to PDF and returns both,
+so tests can check the HTML. Its URL fetcher serves only the application's own static files
+(addressed as ``cares-static:/path``) and refuses everything else: ``file://`` (which could pull
+host files into a document), other hosts and private addresses. Rendering runs in a child
+process with a time limit, so a hostile or broken document cannot hang a worker.
+
+Speed. ``weasyprint`` is imported lazily (web start-up stays fast), but the first render in a
+process calls ``warm_up``: it imports WeasyPrint, creates one shared ``FontConfiguration``,
+parses the shared stylesheets once and renders a constant page with Latin, Vietnamese and CJK
+text, so fontconfig and the fonts are loaded *before* the child is forked. Each child then
+starts warm (about 30 ms instead of 2 s for a minimal page). ``render_many_html_to_pdf``
+renders a chunk of documents in one child, still with a time limit per document. WeasyPrint
+subsets fonts with HarfBuzz only when Debian's ``libharfbuzz-subset0`` is installed, otherwise
+with fontTools, several times slower with CJK fonts (WeasyPrint issue 2120): ``warm_up`` logs
+which path is in use and ``notices`` has a system check for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes.util
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from functools import cache
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+STATIC_SCHEME = "cares-static:"
+DEFAULT_TIMEOUT_SECONDS = 30
+# Rendered once per process, in process (a constant, trusted page): loads the fonts we use.
+WARM_UP_HTML = ('<html lang="en"><head><meta charset="utf-8"><title>warm-up</title>'
+                '<link rel="stylesheet" href="cares-static:/css/print.css"></head>'
+                '<body><p>CARES Español Português Kreyòl ayisyen Tiếng Việt '
+                '<span lang="zh-Hans">简体中文</span> <span lang="zh-Hant">繁體中文</span></p>'
+                "</body></html>")
+
+_warm = False
+
+
+class PDFRenderError(RuntimeError):
+    """The PDF could not be rendered (time limit, or WeasyPrint failed)."""
+
+
+def _static_path(url: str) -> Path | None:
+    relative = url[len(STATIC_SCHEME):].lstrip("/")
+    if relative.startswith(settings.STATIC_URL.strip("/") + "/"):
+        relative = relative[len(settings.STATIC_URL.strip("/")) + 1:]
+    if ".." in Path(relative).parts:
+        return None
+    found = finders.find(relative)
+    return Path(found) if found else None
+
+
+def make_url_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves ``cares-static:`` from the app's static files; refuses every other URL."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith(STATIC_SCHEME):
+                path = _static_path(url)
+                if path is not None and path.is_file():
+                    return URLFetcherResponse(url, body=path.read_bytes(),
+                                              headers={"Content-Type": _mime(path)})
+            raise URLFetchingError(f"refused to fetch {url.split(':', 1)[0]}: URL")
+
+    return StaticOnlyFetcher(allowed_protocols=())
+
+
+def _mime(path: Path) -> str:
+    return {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
+            ".jpg": "image/jpeg", ".woff2": "font/woff2", ".ttf": "font/ttf"}.get(
+        path.suffix.lower(), "application/octet-stream")
+
+
+# --- Shared per process: font configuration, URL fetcher, parsed stylesheets ----------------
+
+@cache
+def font_config():
+    """One ``FontConfiguration`` shared by every render of this process (and its children)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@cache
+def _fetcher():
+    return make_url_fetcher()
+
+
+@cache
+def stylesheet(name: str):
+    """The app's static stylesheet ``name`` (e.g. ``css/print.css``), parsed once."""
+    from weasyprint import CSS
+
+    return CSS(url=f"{STATIC_SCHEME}/{name}", url_fetcher=_fetcher(), font_config=font_config())
+
+
+def harfbuzz_subset_installed() -> bool:
+    """Whether the HarfBuzz subsetting library is on this machine (without importing
+    WeasyPrint): Debian's ``libharfbuzz-subset0``."""
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+def subsetting_backend() -> str:
+    """``harfbuzz`` or ``fonttools``: how WeasyPrint subsets the fonts it embeds."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
+        return "harfbuzz"
+    return "fonttools"
+
+
+def warm_up(stylesheets: Sequence[str] = ()) -> str:
+    """Load WeasyPrint, the fonts and ``stylesheets`` in this process, once; returns the font
+    subsetting backend in use. Children forked afterwards inherit all of it."""
+    global _warm
+    for name in stylesheets:
+        stylesheet(name)
+    if not _warm:
+        html_to_pdf(WARM_UP_HTML)
+        _warm = True
+        backend = subsetting_backend()
+        if backend == "harfbuzz":
+            logger.info("PDF rendering is warm; fonts are subset with HarfBuzz")
+        else:
+            logger.warning("PDF rendering subsets fonts with fontTools, several times slower "
+                           "with CJK fonts: install libharfbuzz-subset0")
+        return backend
+    return subsetting_backend()
+
+
+def html_to_pdf(html: str, *, stylesheets: Sequence[str] = ()) -> bytes:
+    """HTML to PDF bytes in this process (no time limit; prefer render_html_to_pdf)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=STATIC_SCHEME + "/", url_fetcher=_fetcher()).write_pdf(
+        pdf_variant="pdf/ua-1", font_config=font_config(),
+        stylesheets=[stylesheet(name) for name in stylesheets])
+
+
+# --- Rendering in a child process with a time limit ------------------------------------------
+# A plain os.fork rather than multiprocessing.Process: Celery's prefork pool runs tasks in
+# daemonic processes, which multiprocessing forbids to have children.
+
+def _child(htmls: Sequence[str], stylesheets: Sequence[str], conn: Connection) -> None:
+    for html in htmls:
+        try:
+            conn.send(("ok", html_to_pdf(html, stylesheets=stylesheets)))
+        except Exception as exc:  # reported to the parent, which raises PDFRenderError
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            return
+
+
+def render_many_html_to_pdf(htmls: Sequence[str], *, timeout: float | None = None,
+                            stylesheets: Sequence[str] = ()) -> list[bytes]:
+    """Render each of ``htmls`` in one child process, in order. Each document has its own time
+    limit of ``timeout`` seconds; if one exceeds it or fails, the child is killed and
+    ``PDFRenderError`` is raised."""
+    if not htmls:
+        return []
+    timeout = timeout or getattr(settings, "CARES_PDF_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
+    warm_up(stylesheets)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, report, and leave without running any exit handler
+        code = 0
+        try:
+            os.close(read_fd)
+            _child(htmls, stylesheets, Connection(write_fd, readable=False))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    parent = Connection(read_fd, writable=False)
+    results: list[bytes] = []
+    try:
+        for _ in htmls:
+            if not parent.poll(timeout):
+                raise PDFRenderError(f"PDF rendering took longer than {timeout} seconds")
+            status, payload = parent.recv()
+            if status != "ok":
+                raise PDFRenderError(payload)
+            results.append(payload)
+    except EOFError as exc:
+        raise PDFRenderError("PDF rendering process died") from exc
+    finally:
+        parent.close()
+        _reap(pid)
+    return results
+
+
+def _reap(pid: int) -> None:
+    """Kill the child if it is still running and collect it (no zombie)."""
+    with contextlib.suppress(ProcessLookupError):
+        done, _status = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def render_html_to_pdf(html: str, *, timeout: float | None = None,
+                       stylesheets: Sequence[str] = ()) -> bytes:
+    """Render in a child process; give up (and kill it) after ``timeout`` seconds."""
+    return render_many_html_to_pdf([html], timeout=timeout, stylesheets=stylesheets)[0]
+
+
+def render_template_to_pdf(template: str, context: dict, *,
+                           timeout: float | None = None) -> tuple[str, bytes]:
+    """Render ``template`` with ``context`` (autoescaped) to (html, pdf bytes)."""
+    html = render_to_string(template, context)
+    return html, render_html_to_pdf(html, timeout=timeout)

@@ -1,0 +1,169 @@
+"""Admin for staff and program records. Role assignments made here pass the same
+qualification check as everywhere else (``staff_role_problems``); a failing role is refused
+with its message and nothing is saved."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.forms.models import BaseInlineFormSet
+from simple_history.admin import SimpleHistoryAdmin
+
+from cares.staff.models import Credential, Program, RoleAssignment, StaffProfile, Training, User
+from cares.staff.services import staff_role_problems, staff_sync_groups
+
+
+def _kept_instances(formset) -> list:
+    return [
+        f.instance for f in formset.forms
+        if getattr(f, "cleaned_data", None)
+        and not (formset.can_delete and formset._should_delete_form(f))
+        and (f.instance.pk is not None or f.has_changed())
+    ]
+
+
+class CredentialInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The role inline (validated next) checks roles against these pending credentials.
+        self.instance._pending_credentials = _kept_instances(self)
+
+
+class RoleInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        profile = self.instance
+        credentials = getattr(profile, "_pending_credentials", None)
+        if credentials is None:
+            credentials = list(profile.credentials.all()) if profile.pk else []
+        problems = staff_role_problems(
+            profile=profile, credentials=credentials, roles=_kept_instances(self)
+        )
+        if problems:
+            raise forms.ValidationError(problems)
+
+
+class CredentialInline(admin.TabularInline):
+    model = Credential
+    formset = CredentialInlineFormSet
+    extra = 0
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "staff"
+    formset = RoleInlineFormSet
+    extra = 0
+
+
+class TrainingInline(admin.TabularInline):
+    model = Training
+    extra = 0
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "hire_date", "education", "active"]
+    list_filter = ["active", "roles__role"]
+    search_fields = ["user__email", "user__last_name", "key"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    # Credentials must come before roles: the role check reads the pending credentials.
+    inlines = [CredentialInline, RoleInline, TrainingInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        staff_sync_groups(profile=form.instance)
+
+
+class RoleAssignmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["staff", "role", "is_backup", "covers"]
+
+    def clean(self):
+        cleaned = super().clean()
+        staff = cleaned.get("staff")
+        if staff and cleaned.get("role") and not self.errors:
+            candidate = RoleAssignment(
+                staff=staff, role=cleaned["role"], is_backup=cleaned.get("is_backup", False),
+                covers=cleaned.get("covers"),
+            )
+            problems = staff_role_problems(
+                profile=staff, credentials=list(staff.credentials.all()), roles=[candidate]
+            )
+            if problems:
+                raise forms.ValidationError(problems)
+        return cleaned
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    form = RoleAssignmentAdminForm
+    list_display = ["staff", "role", "is_backup", "covers"]
+    list_filter = ["role", "is_backup"]
+    list_select_related = ["staff__user", "covers__user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        staff_sync_groups(profile=obj.staff)
+
+    def delete_model(self, request, obj):
+        profile = obj.staff
+        super().delete_model(request, obj)
+        staff_sync_groups(profile=profile)
+
+
+@admin.register(Credential)
+class CredentialAdmin(SimpleHistoryAdmin):
+    list_display = ["staff", "type", "license_number", "state", "expires"]
+    list_filter = ["type", "state"]
+    list_select_related = ["staff__user"]
+
+
+@admin.register(Training)
+class TrainingAdmin(SimpleHistoryAdmin):
+    list_display = ["staff", "topic", "completed"]
+    list_filter = ["topic"]
+    list_select_related = ["staff__user"]
+
+
+@admin.register(Program)
+class ProgramAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "phone", "address"]
+
+
+class CaresUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class CaresUserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    form = CaresUserChangeForm
+    add_form = CaresUserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Name", {"fields": ["first_name", "last_name"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups",
+                               "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name",
+                                                "password1", "password2"]}),
+    ]

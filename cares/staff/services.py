@@ -1,0 +1,133 @@
+"""Writes to staff records. Every path (pages, admin, import, demo data) saves through here,
+so a role that fails its qualification check is refused the same way everywhere and
+nothing is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cares.access import ADMIN_ROLES, ROLE_GROUPS
+from cares.staff.models import Credential, RoleAssignment, StaffProfile, Training, User
+from cares.staff.qualifications import RoleClaim, StaffFacts, check_roles
+
+
+class QualificationRefused(ValidationError):
+    """A role assignment failed its PS IV check; ``messages`` name every unmet requirement."""
+
+
+def staff_role_problems(*, profile: StaffProfile, credentials: Sequence[Credential],
+                        roles: Sequence[RoleAssignment], on=None) -> list[str]:
+    """Every unmet requirement for the roles ``profile`` is to hold, given ``credentials``."""
+    on = on or timezone.localdate()
+    problems: list[str] = []
+    claims = []
+    seen = set()
+    for assignment in roles:
+        ident = (assignment.role, assignment.is_backup)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        covered = assignment.covers if assignment.is_backup and assignment.covers_id else None
+        if covered is not None:
+            if profile.pk and covered.pk == profile.pk:
+                problems.append(_("A staff member cannot be their own backup."))
+                covered = None
+            elif not covered.roles.filter(role=assignment.role, is_backup=False).exists():
+                problems.append(
+                    _("%(name)s does not hold the %(role)s role, so it cannot be covered.")
+                    % {"name": covered, "role": assignment.get_role_display().lower()}
+                )
+        claims.append(RoleClaim(
+            role=assignment.role,
+            is_backup=assignment.is_backup,
+            covered=StaffFacts.of(covered) if covered is not None else None,
+            covered_name=str(covered) if covered is not None else "",
+        ))
+    problems.extend(check_roles(StaffFacts.of(profile, credentials), claims, on))
+    return problems
+
+
+def _field_values(obj: models.Model) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _save_if_changed(obj: models.Model, stored: models.Model | None) -> None:
+    """Save only real changes, so the history shows what changed and re-imports are no-ops."""
+    if obj.pk is None or stored is None:
+        obj.full_clean()
+        obj.save()
+        return
+    before, after = _field_values(stored), _field_values(obj)
+    if before != after:
+        obj.full_clean()
+        obj.save()
+
+
+def _replace_children(profile: StaffProfile, model: type[models.Model],
+                      items: Sequence[models.Model]) -> None:
+    stored = {o.pk: o for o in model.objects.filter(staff=profile)}
+    kept = {item.pk for item in items if item.pk is not None}
+    for pk, obj in stored.items():
+        if pk not in kept:
+            obj.delete()
+    for item in items:
+        item.staff = profile
+        _save_if_changed(item, stored.get(item.pk))
+
+
+@transaction.atomic
+def staff_save(*, user: User, profile: StaffProfile, credentials: Sequence[Credential],
+               roles: Sequence[RoleAssignment], trainings: Sequence[Training],
+               password: str | None = None) -> StaffProfile:
+    """Create or update a staff member with exactly these credentials, roles and trainings.
+
+    Raises QualificationRefused (and saves nothing) when any role fails its check.
+    """
+    problems = staff_role_problems(profile=profile, credentials=credentials, roles=roles)
+    if problems:
+        raise QualificationRefused(problems)
+
+    stored_user = User.objects.filter(pk=user.pk).first() if user.pk else None
+    stored_profile = StaffProfile.objects.filter(pk=profile.pk).first() if profile.pk else None
+    user.email = User.objects.normalize_email(user.email).lower()
+    if password:
+        user.set_password(password)
+    elif user.pk is None and not user.password:
+        user.set_unusable_password()
+    user.is_active = profile.active
+    _save_if_changed(user, stored_user)
+    profile.user = user
+    _save_if_changed(profile, stored_profile)
+    _replace_children(profile, Credential, credentials)
+    _replace_children(profile, RoleAssignment, roles)
+    _replace_children(profile, Training, trainings)
+    staff_sync_groups(profile=profile)
+    from cares.deadlines.services import refresh_staff_deadlines
+
+    refresh_staff_deadlines(profile.pk)
+    return profile
+
+
+def staff_sync_groups(*, profile: StaffProfile) -> None:
+    """Keep the user's role groups (and admin access) in step with their roles."""
+    user = profile.user
+    roles = set(profile.roles.values_list("role", flat=True))
+    wanted = set(Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))
+    managed = set(Group.objects.filter(name__in=ROLE_GROUPS.values()))
+    current = set(user.groups.all())
+    to_remove = (current & managed) - wanted
+    to_add = wanted - current
+    if to_remove:
+        user.groups.remove(*to_remove)
+    if to_add:
+        user.groups.add(*to_add)
+    is_staff = user.is_superuser or bool(roles & ADMIN_ROLES)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])

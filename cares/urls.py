@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+
+from cares import views
+from cares.audit.views import audit_log_view, break_glass_view
+from cares.documents.views import document_download
+from cares.signin import two_factor_view
+from members.urls import directory_patterns
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/two-factor/", two_factor_view, name="two_factor"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(),
+         name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("staff/", include("cares.staff.urls")),
+    path("members/", include("members.urls")),
+    path("", include("notices.urls")),  # members/<pk>/letters/..., letters/...
+    path("", include("careplans.urls")),
+    path("directory/", include(directory_patterns)),
+    path("", include("cares.dashboards.urls")),
+    path("audit/", audit_log_view, name="audit_log"),
+    path("emergency-access/", break_glass_view, name="break_glass"),
+    # One sign-in page for everyone (with lockout): the admin's own login redirects to it.
+    path("admin/login/", login_not_required(RedirectView.as_view(
+        url=reverse_lazy("login"), query_string=True))),
+    path("members/<int:pk>/documents/<int:document_id>/", document_download,
+         name="document_download"),
+    path("admin/", admin.site.urls),
+]

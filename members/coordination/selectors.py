@@ -1,0 +1,272 @@
+"""Reads of the care coordination records, each with a fixed number of queries.
+
+The follow-up, inquiry and closure-notice deadlines shown here come from the rule book
+(``cares.deadlines.rules``) applied to the same facts the deadline engine reads, so a page and
+the compliance report never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cares.deadlines.facts import closure_facts, inquiry_facts, referral_facts
+from cares.deadlines.rules import Deadline, compute_business_day_rule, referral_follow_up
+from members.coordination import rules
+from members.coordination.models import (
+    ExceptionKind,
+    ReferralFollowUp,
+    ReferralStatus,
+    ReferralStatusChange,
+    ServiceReferral,
+)
+from members.timeline import TimelineEvent
+
+
+@dataclass
+class ReferralRow:
+    """A referral with what the pages show about it on a day."""
+
+    referral: ServiceReferral
+    follow_up: Deadline | None  # referral_follow_up (PS VI.D.2.b), once scheduled
+    stale: bool  # open and status unchanged for a month (CLR)
+    duplicate_of: int | None  # the earlier open referral for the same service (CLR)
+    fhir_status: str  # FHIR R4 Task.status
+    closure_notice: Deadline | None = None  # referral_closure_notice (CLR), when owed
+    inquiries: list[tuple[object, Deadline]] = field(default_factory=list)
+
+    @property
+    def follow_up_due(self) -> date | None:
+        return rules.follow_up_due(self.referral.scheduled_on)
+
+    @property
+    def last_follow_up(self) -> ReferralFollowUp | None:
+        follow_ups = list(self.referral.follow_ups.all())
+        return follow_ups[-1] if follow_ups else None
+
+    @property
+    def unanswered_inquiries(self) -> int:
+        return sum(1 for inquiry, _d in self.inquiries if inquiry.answered_on is None)
+
+
+def referrals_with_records(qs: QuerySet[ServiceReferral]) -> QuerySet[ServiceReferral]:
+    """Referrals with everything a row needs (five queries in all)."""
+    return qs.select_related("provider", "referrer_contact", "member", "goal").prefetch_related(
+        Prefetch("follow_ups", queryset=ReferralFollowUp.objects.order_by(
+            "followed_up_on", "pk")),
+        Prefetch("status_changes", queryset=ReferralStatusChange.objects.select_related(
+            "changed_by").order_by("on", "changed_at", "pk")),
+        "inquiries", "notices")
+
+
+def referral_row(referral: ServiceReferral, on: date,
+                 duplicates: dict[int, int] | None = None) -> ReferralRow:
+    follow_ups = list(referral.follow_ups.all())
+    started = any(f.services_received for f in follow_ups)
+    closure = closure_facts(referral)
+    closure_notice = None
+    if closure is not None and closure.owed:
+        found = compute_business_day_rule("referral_closure_notice", closure.closed,
+                                          closure.notice, on, ref=closure.referral)
+        closure_notice = found[0] if found else None
+    inquiries = []
+    by_pk = {i.pk: i for i in referral.inquiries.all()}
+    for facts in inquiry_facts(referral):
+        found = compute_business_day_rule("referral_inquiry_response", facts.received,
+                                          facts.answered, on, ref=facts.referral)
+        if found:
+            inquiries.append((by_pk[facts.number], found[0]))
+    return ReferralRow(
+        referral=referral, follow_up=referral_follow_up(referral_facts(referral), on),
+        stale=rules.is_stale(referral.status, referral.last_change_on, on),
+        duplicate_of=(duplicates or {}).get(referral.pk),
+        fhir_status=rules.fhir_task_status(referral.status, referral.closure_reason,
+                                           services_started=started),
+        closure_notice=closure_notice, inquiries=inquiries)
+
+
+def open_duplicates(member_ids) -> dict[int, int]:
+    """Likely duplicates among the open referrals of these members (one query)."""
+    open_referrals = ServiceReferral.objects.filter(member_id__in=member_ids).exclude(
+        status=ReferralStatus.CLOSED).only("pk", "member_id", "service", "referred_on",
+                                           "status")
+    return rules.likely_duplicates(open_referrals)
+
+
+# --- The member page ------------------------------------------------------------------------------
+
+def coordination_detail(member, on: date) -> dict:
+    """The member's care coordination records for the member page and the timeline, in a
+    fixed number of queries (eleven)."""
+    referrals = list(referrals_with_records(member.referrals.all()).order_by(
+        "-referred_on", "-pk"))
+    duplicates = rules.likely_duplicates(referrals)
+    plans = list(member.transition_plans.order_by("-recorded_on", "-pk"))
+    consultations = list(member.consultations.select_related(
+        "consultant__user", "requested_by__user").order_by("-requested_at", "-pk"))
+    return {
+        "referrals": [referral_row(r, on, duplicates) for r in referrals],
+        "monitoring_reviews": list(member.monitoring_reviews.select_related("new_care_plan")
+                                   .order_by("-reviewed_on", "-pk")),
+        "transition_plan": plans[0] if plans else None,
+        "transition_missing": plans[0].missing_elements(age=member.age_on(on)) if plans else [],
+        "transition_plans": plans,
+        "contact_notes": list(member.contact_notes.order_by("-contact_at", "-pk")),
+        "on_call_calls": list(member.on_call_calls.select_related("handled_by__user")
+                              .order_by("-called_at", "-pk")),
+        "case_reviews": list(member.case_reviews.order_by("-held_on", "-pk")),
+        "consultations": consultations,
+        "consult_rows": [(c, consult_deadline(c, on)) for c in consultations],
+        "on": on,
+    }
+
+
+def consult_deadline(consult, on: date) -> Deadline | None:
+    from cares.deadlines.rules import ConsultFacts, compute_consults
+
+    responded = timezone.localdate(consult.responded_at) if consult.responded_at else None
+    found = compute_consults([ConsultFacts(
+        ref=str(consult.pk), requested=timezone.localdate(consult.requested_at),
+        answered=(responded, None) if responded else None)], on)
+    return found[0] if found else None
+
+
+def _yes_no(value: bool | None) -> str:
+    return {True: _("yes"), False: _("no"), None: _("not recorded")}[value]
+
+
+def _local(moment) -> tuple[date, str]:
+    local = timezone.localtime(moment)
+    return local.date(), local.strftime("%H:%M")
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def coordination_events(c: dict, *, clinical: bool) -> list[TimelineEvent]:
+    """Timeline entries for the coordination records. Without ``clinical``
+    (``cares.access.may_see_clinical``) the narrative fields are left out: a referral's ICP
+    goal, status notes and exception reason; follow-up notes; inquiry questions and answers;
+    monitoring notes; the transition plan's medical content; what happened in a contact; an
+    on-call call's details and triage; case review decisions; consultation questions and
+    responses."""
+    events: list[TimelineEvent] = []
+    for row in c["referrals"]:
+        r = row.referral
+        events.append(TimelineEvent(
+            r.referred_on, _("Referred to %(service)s") % {"service": r.service},
+            _join(str(r.provider or ""), r.provider_person,
+                  _("referred by %(who)s") % {"who": r.referrer_name or
+                                              r.get_referrer_kind_display()},
+                  _("serves the ICP goal: %(goal)s") % {"goal": r.goal or r.icp_goal}
+                  if clinical and (r.goal_id or r.icp_goal) else ""), "PS VI.D.2"))
+        for change in r.status_changes.all():
+            if not change.from_status:
+                continue
+            events.append(TimelineEvent(
+                change.on, _("Referral %(status)s: %(service)s") % {
+                    "status": ReferralStatus(change.to_status).name.lower(),
+                    "service": r.service},
+                _join(change.reason_label if change.reason else "",
+                      str(change.changed_by or ""), change.note if clinical else ""), "CLR"))
+        for f in r.follow_ups.all():
+            events.append(TimelineEvent(
+                f.followed_up_on, _("Referral follow-up: %(service)s") % {"service": r.service},
+                _join(_("with %(who)s") % {"who": f.with_whom} if f.with_whom else "",
+                      _("services received: %(v)s") % {"v": _yes_no(f.services_received)},
+                      _("met the need: %(v)s") % {"v": _yes_no(f.met_need)}
+                      if f.services_received else "",
+                      f.notes if clinical else ""), "PS VI.D.2.a-b"))
+        if r.exception_reason:
+            cite = "PS VI.D.2.c" if r.exception_kind == ExceptionKind.SCHEDULED_BEYOND_30 \
+                else "PS VI.D.2.b"
+            events.append(TimelineEvent(
+                r.exception_recorded_on or r.referred_on,
+                _("Follow-up exception: %(service)s") % {"service": r.service},
+                _join(r.get_exception_kind_display() if r.exception_kind else "",
+                      r.exception_reason if clinical else ""), cite))
+        for inquiry, _deadline in row.inquiries:
+            events.append(TimelineEvent(
+                inquiry.received_on, _("Status inquiry: %(service)s") % {"service": r.service},
+                _join(_("from %(who)s") % {"who": inquiry.from_name},
+                      inquiry.question if clinical else "",
+                      _("answered %(date)s") % {"date": inquiry.answered_on.isoformat()}
+                      if inquiry.answered_on else _("not answered yet"),
+                      inquiry.answer if clinical else ""), "CLR"))
+        for notice in r.notices.all():
+            events.append(TimelineEvent(
+                notice.sent_on, _("%(notice)s: %(service)s") % {
+                    "notice": notice.get_notice_kind_display(), "service": r.service},
+                _join(_("to %(who)s") % {"who": notice.sent_to},
+                      notice.get_notice_method_display()),
+                "CLR"))
+    for review in c["monitoring_reviews"]:
+        events.append(TimelineEvent(
+            review.reviewed_on, _("Monitoring review"),
+            _join(review.participants,
+                  _("per the ICP: %(v)s") % {"v": _yes_no(review.services_per_icp)},
+                  _("adequate: %(v)s") % {"v": _yes_no(review.services_adequate)},
+                  _("changes reflected: %(v)s") % {"v": _yes_no(review.changes_reflected)},
+                  _("the ICP must be updated") if review.icp_update_needed else "",
+                  str(review.new_care_plan) if review.new_care_plan else "",
+                  review.notes if clinical else ""), "PS VI.D.1"))
+    for plan in c["transition_plans"]:
+        events.append(TimelineEvent(plan.recorded_on, _("Transition-to-adulthood plan recorded"),
+                                    "", "PS VI.C"))
+        if plan.updated_on:
+            events.append(TimelineEvent(plan.updated_on,
+                                        _("Transition-to-adulthood plan updated"), "", "PS VI.C"))
+    for note in c["contact_notes"]:
+        day, time = _local(note.contact_at)
+        events.append(TimelineEvent(
+            day, _("Contact (%(mode)s) at %(time)s") % {"mode": note.get_contact_mode_display(),
+                                                        "time": time},
+            _join(note.participants, note.summary if clinical else ""), "PS VI.B.1.a"))
+    for call in c["on_call_calls"]:
+        day, time = _local(call.called_at)
+        events.append(TimelineEvent(
+            day, _("On-call call at %(time)s: %(category)s") % {
+                "time": time, "category": call.get_call_category_display()},
+            _join(call.caller, call.get_triage_decision_display(),
+                  call.summary if clinical else "", call.triage_notes if clinical else "",
+                  call.follow_up if clinical else ""), "PS VI.B.1.b"))
+    for review in c["case_reviews"]:
+        present = [_("member") if review.member_attended else "",
+                   _("parent/guardian") if review.guardian_attended else ""]
+        events.append(TimelineEvent(
+            review.held_on, _("Interdisciplinary case review"),
+            _join(review.attendees, _("present: %(who)s") % {
+                "who": _(" and ").join(p for p in present if p)} if any(present)
+                else review.absence_reason, review.decisions if clinical else ""), "PS III"))
+    for consult in c["consultations"]:
+        day, time = _local(consult.requested_at)
+        answered = ""
+        if consult.responded_at:
+            answered = _("answered %(date)s %(time)s") % dict(zip(
+                ("date", "time"), _local(consult.responded_at), strict=True))
+        events.append(TimelineEvent(
+            day, _("Consultation requested at %(time)s") % {"time": time},
+            _join(str(consult.consultant), consult.question if clinical else "",
+                  answered or _("not answered yet"), consult.response if clinical else ""),
+            "PS IV.A.2"))
+    return events
+
+
+# --- The referrals worklist -----------------------------------------------------------------------
+
+def referral_worklist(members) -> QuerySet[ServiceReferral]:
+    """Referrals of ``members`` that still need work, soonest follow-up first: open ones, and
+    closed ones whose follow-up (PS VI.D.2.b) is not recorded nor excepted. Sorting by the
+    scheduled date is sorting by the follow-up due date (30 days later); referrals not yet
+    scheduled come last."""
+    followed = ReferralFollowUp.objects.filter(referral=OuterRef("pk"))
+    pending_follow_up = Q(scheduled_on__isnull=False, exception_reason="") & ~Q(Exists(followed))
+    return referrals_with_records(
+        ServiceReferral.objects.filter(member__in=members)
+        .filter(~Q(status=ReferralStatus.CLOSED) | pending_follow_up)
+    ).order_by(F("scheduled_on").asc(nulls_last=True), "referred_on", "pk")

@@ -1,0 +1,317 @@
+"""Forms for the member pages. They validate input; a service in ``members.services`` (or
+``members.records``) decides and writes."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from cares.languages import LANGUAGES
+from cares.staff.forms import DATE_INPUT
+from cares.staff.models import RoleAssignment, StaffProfile
+from members.models import (
+    EligibilityCriterion,
+    Engagement,
+    Guardian,
+    Member,
+    MemberContact,
+    Provider,
+    ReferralSource,
+    ReleaseOfInformation,
+    Removal,
+)
+from members.services import AFTERCARE_FIELDS, EVALUATOR_ROLES, PRIMARY_CONTACT_ROLES
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class LanguageInput(forms.TextInput):
+    """A language tag typed freely (``pt-BR``, ``zh-Hant`` ...), with the program's languages
+    offered as suggestions in a ``<datalist>``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-languages"
+        attrs.update({"list": list_id, "autocomplete": "off", "spellcheck": "false"})
+        html = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', LANGUAGES)
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)
+
+
+# --- Staff choices ----------------------------------------------------------------------------
+
+def _staff(qs: QuerySet[StaffProfile]) -> QuerySet[StaffProfile]:
+    primary_roles = RoleAssignment.objects.filter(is_backup=False)
+    return (qs.filter(active=True).distinct().select_related("user")
+            .prefetch_related(Prefetch("roles", queryset=primary_roles, to_attr="primary_roles")))
+
+
+def primary_contact_choices() -> QuerySet[StaffProfile]:
+    """Active care coordinators and senior care managers (PS VI.B.1.a)."""
+    return _staff(StaffProfile.objects.filter(roles__role__in=PRIMARY_CONTACT_ROLES,
+                                              roles__is_backup=False))
+
+
+def evaluator_choices() -> QuerySet[StaffProfile]:
+    """Active clinical staff who may document an eligibility evaluation."""
+    return _staff(StaffProfile.objects.filter(roles__role__in=EVALUATOR_ROLES))
+
+
+def first_primary_role(staff: StaffProfile, among=None) -> str | None:
+    """The staff member's first role that is not backup coverage (optionally among some)."""
+    roles = getattr(staff, "primary_roles", None)
+    if roles is None:
+        roles = [r for r in staff.roles.all() if not r.is_backup]
+    return next((r.role for r in roles if among is None or r.role in among), None)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        roles = ", ".join(r.get_role_display() for r in getattr(obj, "primary_roles", ()))
+        return f"{obj} · {roles}" if roles else str(obj)
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    label_from_instance = StaffChoiceField.label_from_instance
+
+
+def _default_staff(queryset: QuerySet[StaffProfile], profile: StaffProfile | None):
+    """The signed-in user's profile if it is among the choices (a sensible default)."""
+    if profile is not None and queryset.filter(pk=profile.pk).exists():
+        return profile.pk
+    return None
+
+
+# --- Member and referral ----------------------------------------------------------------------
+
+class MassHealthIdField(forms.CharField):
+    """The 12-digit MassHealth ID; spaces and dashes, as people copy it from a card or a letter,
+    are dropped before it is checked."""
+
+    def to_python(self, value):
+        return re.sub(r"[\s-]", "", super().to_python(value))
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "16", "inputmode": "numeric",
+                "autocomplete": "off"}
+
+
+class MemberForm(forms.ModelForm):
+    """The member's own record: identity, address, contact and languages."""
+
+    class Meta:
+        model = Member
+        fields = [
+            "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
+            "masshealth_id", "sex_gender", "address_line1", "address_line2", "city", "state",
+            "postal_code", "phone", "email", "primary_language", "preferred_written_language",
+            "interpreter_needed", "electronic_contact_available",
+        ]
+        field_classes = {"masshealth_id": MassHealthIdField}
+        widgets = {
+            "date_of_birth": DATE_INPUT,
+            "primary_language": LanguageInput(),
+            "preferred_written_language": LanguageInput(),
+        }
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born and born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return born
+
+
+class ReferralForm(forms.Form):
+    """A referral or identification into CARES (PS III, VIII)."""
+
+    referral_date = forms.DateField(label=_("Referral or identification date"),
+                                    widget=DATE_INPUT, initial=timezone.localdate)
+    referral_source = forms.ChoiceField(label=_("Referral source"),
+                                        choices=[("", "---------"), *ReferralSource.choices])
+    referring_entity = forms.CharField(
+        label=_("Referring entity"), max_length=200, required=False,
+        help_text=_("The organization or person who referred the member."))
+    referring_contact = forms.ModelChoiceField(
+        label=_("Referring provider (directory)"), queryset=Provider.objects.none(),
+        required=False)
+
+    referral_fields = ("referral_date", "referral_source", "referring_entity",
+                       "referring_contact")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referring_contact"].queryset = Provider.objects.filter(active=True)
+
+    def referral(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.referral_fields}
+
+
+class IntakeForm(MemberForm, ReferralForm):
+    """A new member and their referral in one form (PS VIII)."""
+
+    assigned_to = StaffChoiceField(
+        label=_("Assigned to"), queryset=StaffProfile.objects.none(), required=False,
+        help_text=_("Joins the member's care team from the referral date to evaluate "
+                    "eligibility and obtain consent; enrollment then sets the care team."))
+
+    def __init__(self, *args, profile: StaffProfile | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assigned_to"]
+        field.queryset = primary_contact_choices()
+        field.initial = _default_staff(field.queryset, profile)
+
+
+# --- Eligibility, consent, enrollment ---------------------------------------------------------
+
+class EligibilityForm(forms.Form):
+    """A documented evaluation of eligibility for CARES (PS I, VIII)."""
+
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DATE_INPUT,
+                                   initial=timezone.localdate)
+    evaluator = StaffChoiceField(label=_("Evaluator"), queryset=StaffProfile.objects.none())
+    criteria = forms.MultipleChoiceField(
+        label=_("Criteria considered"), choices=EligibilityCriterion.choices,
+        widget=forms.CheckboxSelectMultiple)
+    eligible = forms.TypedChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+        choices=[("yes", _("Eligible for CARES")), ("no", _("Not eligible"))])
+    rationale = forms.CharField(label=_("Rationale"), widget=TEXTAREA)
+
+    def __init__(self, *args, profile: StaffProfile | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["evaluator"]
+        field.queryset = evaluator_choices()
+        field.initial = _default_staff(field.queryset, profile)
+
+
+class EngagementForm(forms.ModelForm):
+    """Education about CARES, rights, the right to choose, and consent (PS VIII)."""
+
+    class Meta:
+        model = Engagement
+        fields = ["educated_on", "education_mode", "rights_given_on", "choice_explained_on",
+                  "consent_on", "consent_by", "consent_relationship"]
+        widgets = dict.fromkeys(
+            ("educated_on", "rights_given_on", "choice_explained_on", "consent_on"), DATE_INPUT)
+
+
+class EnrollmentForm(forms.Form):
+    """Enrollment: effective date, designated primary contact and care team (PS VIII,
+    VI.B.1.a)."""
+
+    effective_date = forms.DateField(label=_("Enrollment effective date"), widget=DATE_INPUT,
+                                     initial=timezone.localdate)
+    primary_contact = StaffChoiceField(
+        label=_("Designated primary contact"), queryset=StaffProfile.objects.none(),
+        help_text=_("A care coordinator or senior care manager (PS VI.B.1.a)."))
+    team = StaffMultipleChoiceField(
+        label=_("Other care team members"), queryset=StaffProfile.objects.none(),
+        required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each joins with their role shown."))
+
+    def __init__(self, *args, profile: StaffProfile | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        primary = self.fields["primary_contact"]
+        primary.queryset = primary_contact_choices()
+        primary.initial = _default_staff(primary.queryset, profile)
+        self.fields["team"].queryset = _staff(StaffProfile.objects.filter(
+            roles__is_backup=False))
+
+    def team_roles(self) -> list[tuple[StaffProfile, str]]:
+        """The other team members, each with their first primary role."""
+        primary = self.cleaned_data["primary_contact"]
+        return [(staff, first_primary_role(staff)) for staff in self.cleaned_data["team"]
+                if staff != primary]
+
+
+# --- Removal of assignment (PS IX) ------------------------------------------------------------
+
+class RemovalForm(forms.ModelForm):
+    class Meta:
+        model = Removal
+        fields = ["initiated_on", "reason", "member_is_pregnant", "member_is_parent",
+                  "member_is_married", "planned_termination_date"]
+        widgets = {"initiated_on": DATE_INPUT, "planned_termination_date": DATE_INPUT}
+
+
+class AftercareForm(forms.ModelForm):
+    """The aftercare/transition plan, PS IX.B 1-5."""
+
+    class Meta:
+        model = Removal
+        fields = list(AFTERCARE_FIELDS)
+        widgets = {
+            "consent_signed_on": DATE_INPUT, "planned_termination_date": DATE_INPUT,
+            "recommendations": TEXTAREA, "referrals": TEXTAREA, "services_in_place": TEXTAREA,
+            "medications": TEXTAREA,
+        }
+
+
+class TerminationForm(forms.Form):
+    termination_date = forms.DateField(label=_("Termination date"), widget=DATE_INPUT)
+
+
+# --- Guardians, contacts, releases ------------------------------------------------------------
+
+class GuardianForm(forms.ModelForm):
+    class Meta:
+        model = Guardian
+        fields = ["name", "relationship", "legal_authority", "phone", "email", "address",
+                  "preferred_language", "receives_letters"]
+        widgets = {"preferred_language": LanguageInput()}
+
+
+class MemberContactForm(forms.ModelForm):
+    class Meta:
+        model = MemberContact
+        fields = ["provider", "role", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(active=True)
+
+
+class ReleaseForm(forms.ModelForm):
+    """A signed release of information meeting HIPAA requirements (PS VIII)."""
+
+    class Meta:
+        model = ReleaseOfInformation
+        fields = ["provider", "party", "purpose", "scope", "signed_on", "signed_by",
+                  "expires_on"]
+        widgets = {"signed_on": DATE_INPUT, "expires_on": DATE_INPUT, "scope": TEXTAREA}
+        help_texts = {"party": _("Leave blank to use the directory entry's name.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(active=True)
+        self.fields["party"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("party"):
+            provider = cleaned.get("provider")
+            if provider is None:
+                self.add_error("party", _("Name who the information is shared with, or pick "
+                                          "a directory entry."))
+            else:
+                cleaned["party"] = str(provider)[:200]
+        return cleaned
+
+
+class RevokeForm(forms.Form):
+    revoked_on = forms.DateField(label=_("Revoked on"), widget=DATE_INPUT,
+                                 initial=timezone.localdate)
+
+
+# --- Directory --------------------------------------------------------------------------------
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = ["kind", "organization", "person", "phone", "fax", "email", "address",
+                  "active"]

@@ -1,0 +1,27 @@
+from django.db import migrations
+
+from cares.access import sync_role_groups_migration
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("members", "0002_role_permissions"),
+    ]
+
+    operations = [
+        migrations.AlterModelOptions(
+            name="member",
+            options={
+                "ordering": ["legal_last_name", "legal_first_name", "pk"],
+                "permissions": [
+                    ("view_all_members", "Can see every member, not only their care teams'"),
+                    ("manage_members", "Can refer, evaluate, enroll and remove members"),
+                    ("break_glass",
+                     "Can open a member outside their care team, giving a reason"),
+                ],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+            },
+        ),
+        migrations.RunPython(sync_role_groups_migration, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,207 @@
+"""Reads of member records, each with a bounded number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cares.access import VIEW_ALL_MEMBERS, may, staff_profile, visible_members
+from members.coordination.selectors import coordination_detail, coordination_events
+from members.models import (
+    CareTeamMember,
+    Episode,
+    EpisodeStatus,
+    Member,
+)
+from members.timeline import TimelineEvent
+
+SCOPES = ("mine", "team", "all")
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def member_search(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
+    """Search by name (any part), date of birth (YYYY-MM-DD or MM/DD/YYYY) or MassHealth ID."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    digits = re.sub(r"\D", "", text)
+    if digits and len(digits) == len(text.replace(" ", "")) and len(digits) >= 4:
+        return qs.filter(masshealth_id__startswith=digits)
+    born = _parse_date(text)
+    if born:
+        return qs.filter(date_of_birth=born)
+    for word in text.split():
+        qs = qs.filter(Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word)
+                       | Q(preferred_name__icontains=word))
+    return qs
+
+
+def scopes_for(user) -> tuple[str, ...]:
+    return SCOPES if may(user, VIEW_ALL_MEMBERS) else ("mine", "team")
+
+
+def caseload(user, *, scope: str = "mine", text: str = "", profile=None) -> QuerySet[Member]:
+    """The caseload list: members ``user`` may see, narrowed by ``scope`` and search text,
+    annotated with the current episode's status and dates (one query). ``profile`` (for those
+    who see every member) narrows "mine" and "team" to another staff member's."""
+    qs = visible_members(user)
+    if profile is None or not may(user, VIEW_ALL_MEMBERS):
+        profile = staff_profile(user)
+    if scope not in scopes_for(user):
+        scope = "mine"
+    latest = Episode.objects.filter(member=OuterRef("pk")).order_by("-referral_date", "-pk")
+    if scope == "mine":  # primary contact of the member's current episode
+        qs = qs.annotate(current_primary=Subquery(latest.values("primary_contact")[:1])) \
+            .filter(current_primary=profile.pk) if profile else qs.none()
+    elif scope == "team":
+        on_team = CareTeamMember.objects.filter(member=OuterRef("pk"), staff=profile,
+                                                until__isnull=True)
+        qs = qs.filter(Exists(on_team)) if profile else qs.none()
+    return member_search(qs, text).annotate(
+        episode_status=Subquery(latest.values("status")[:1]),
+        episode_referral=Subquery(latest.values("referral_date")[:1]),
+        episode_effective=Subquery(latest.values("effective_date")[:1]),
+        primary_first=Subquery(latest.values("primary_contact__user__first_name")[:1]),
+        primary_last=Subquery(latest.values("primary_contact__user__last_name")[:1]),
+    ).order_by("legal_last_name", "legal_first_name", "pk")
+
+
+def status_label(status: str | None) -> str:
+    return EpisodeStatus(status).label if status else _("No referral")
+
+
+def turning_21_flag(member: Member, on: date) -> str:
+    """'' | 'approaching' (from 20½, PS VI.C.5) | 'aged_out' (21: remove, PS IX.A.1)."""
+    if on >= member.birthday_21:
+        return "aged_out"
+    if on >= member.transfer_planning_from:
+        return "approaching"
+    return ""
+
+
+def members_turning_21(qs: QuerySet[Member], on: date) -> QuerySet[Member]:
+    """Members aged 20½ or more on ``on`` (PS VI.C.5)."""
+    # The latest birth date whose 20½ birthday (PS VI.C.5) falls on or before ``on``; stepping
+    # back by relativedelta alone is off by a day or two at month ends.
+    half = relativedelta(years=20, months=6)
+    cutoff = on - half
+    while cutoff + timedelta(days=1) + half <= on:
+        cutoff += timedelta(days=1)
+    return qs.filter(date_of_birth__lte=cutoff)
+
+
+def member_detail(member: Member) -> dict:
+    """Everything the member page shows, in a fixed number of queries."""
+    episodes = list(
+        member.episodes.select_related("primary_contact__user", "referring_contact",
+                                       "engagement", "removal")
+        .prefetch_related("evaluations__evaluator__user", "status_changes__changed_by")
+    )
+    return {
+        "episodes": episodes,
+        "episode": episodes[0] if episodes else None,
+        "guardians": list(member.guardians.all()),
+        "contacts": list(member.contacts.select_related("provider")),
+        "releases": list(member.releases.select_related("provider")),
+        "care_team": list(member.care_team.filter(until__isnull=True)
+                          .select_related("staff__user")),
+        "coordination": coordination_detail(member, today()),
+    }
+
+
+_STATUS_RANK = {status: 10 * (i + 1) for i, status in enumerate(EpisodeStatus)}
+
+
+def member_timeline(member: Member, detail: dict | None = None, *,
+                    clinical: bool) -> list[TimelineEvent]:
+    """Everything that happened to the member, newest first. Without ``clinical``
+    (``cares.access.may_see_clinical``) clinical detail such as an evaluation's rationale is
+    left out."""
+    detail = detail or member_detail(member)
+    events: list[TimelineEvent] = []
+    for episode in detail["episodes"]:
+        for change in episode.status_changes.all():
+            by = f" · {change.changed_by}" if change.changed_by else ""
+            events.append(TimelineEvent(change.on, EpisodeStatus(change.to_status).label,
+                                        by.lstrip(" ·"), _status_citation(change.to_status),
+                                        _STATUS_RANK[change.to_status]))
+        for evaluation in episode.evaluations.all():
+            events.append(TimelineEvent(
+                evaluation.evaluated_on,
+                _("Eligibility evaluated: %(result)s") % {
+                    "result": _("eligible") if evaluation.eligible else _("not eligible")},
+                f"{evaluation.evaluator} · {evaluation.rationale}" if clinical
+                else str(evaluation.evaluator), "PS I, VIII",
+                _STATUS_RANK[EpisodeStatus.ELIGIBLE]))
+        engagement = getattr(episode, "engagement", None)
+        if engagement:
+            consented = _STATUS_RANK[EpisodeStatus.CONSENTED]
+            events.append(TimelineEvent(engagement.educated_on, _("Educated about CARES"),
+                                        engagement.get_education_mode_display(), "PS VIII",
+                                        consented - 3))
+            events.append(TimelineEvent(engagement.rights_given_on,
+                                        _("Rights and responsibilities given"), "", "PS VIII",
+                                        consented - 2))
+            events.append(TimelineEvent(engagement.choice_explained_on,
+                                        _("Right to choose providers explained"), "", "PS VIII",
+                                        consented - 1))
+        removal = getattr(episode, "removal", None)
+        if removal and removal.plan_completed_on:
+            events.append(TimelineEvent(removal.plan_completed_on,
+                                        _("Aftercare/transition plan complete"), "", "PS IX.B"))
+    for release in detail["releases"]:
+        events.append(TimelineEvent(release.signed_on, _("Release of information signed"),
+                                    release.party, "PS VIII"))
+        if release.revoked_on:
+            events.append(TimelineEvent(release.revoked_on, _("Release of information revoked"),
+                                        release.party, "PS VIII"))
+    coordination = detail.get("coordination") or coordination_detail(member, today())
+    events.extend(coordination_events(coordination, clinical=clinical))
+    for membership in CareTeamMember.objects.filter(member=member).select_related("staff__user"):
+        events.append(TimelineEvent(membership.since, _("Joined the care team"),
+                                    f"{membership.staff} · {membership.get_role_display()}"))
+        if membership.until:
+            events.append(TimelineEvent(membership.until, _("Left the care team"),
+                                        str(membership.staff)))
+    return sorted(events, key=lambda e: (e.on, e.rank), reverse=True)
+
+
+def _status_citation(status: str) -> str:
+    return {
+        EpisodeStatus.REFERRED: "PS VIII",
+        EpisodeStatus.ELIGIBLE: "PS I, VIII",
+        EpisodeStatus.INELIGIBLE: "PS I, VIII",
+        EpisodeStatus.CONSENTED: "PS VIII",
+        EpisodeStatus.ENROLLED: "PS VIII",
+        EpisodeStatus.REMOVAL_INITIATED: "PS IX.A",
+        EpisodeStatus.TERMINATED: "PS IX",
+    }[status]
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def provider_search(text: str = "") -> QuerySet:
+    """The provider and agency directory, narrowed by words found in the organization, the
+    contact person, the phone number or the e-mail address."""
+    from members.models import Provider
+
+    qs = Provider.objects.all()
+    for word in (text or "").split():
+        qs = qs.filter(Q(organization__icontains=word) | Q(person__icontains=word)
+                       | Q(phone__icontains=word) | Q(email__icontains=word))
+    return qs

@@ -1,0 +1,23 @@
+"""Settings for the test suite: the production configuration with a fixed key, plain static
+storage and in-memory e-mail. It lives outside the ``cares`` package so that the key is set
+before ``cares.settings`` (and its SECRET_KEY guard) is imported."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from cares.settings import *  # noqa: E402,F403
+from cares.settings import STORAGES  # noqa: E402
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "cares.documents.storage.PrivateStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="cares-test-private-")},
+    },
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
