@@ -191,7 +191,16 @@ def member_for(user, pk: int, *, change: bool = False):
     from cares.audit.services import audit_record
     from members.models import Member
 
-    member = visible_members(user, break_glass=not change).filter(pk=pk).first()
+    found = visible_members(user, break_glass=not change).filter(pk=pk)
+    by_team = change or may(user, VIEW_ALL_MEMBERS)
+    if not by_team:  # seen through the care team, or only through a break-glass grant?
+        from django.db.models import Exists, OuterRef
+
+        from members.models import CareTeamMember
+
+        found = found.annotate(on_team=Exists(CareTeamMember.objects.filter(
+            member=OuterRef("pk"), staff=staff_profile(user), until__isnull=True)))
+    member = found.first()
     if member is None or (change and not may_change_member(user, member)):
         exists = member is not None or Member.objects.filter(pk=pk).exists()
         audit_record(action=Action.DENIED, actor=user, member=pk if exists else None,
@@ -199,9 +208,27 @@ def member_for(user, pk: int, *, change: bool = False):
         if member is None:
             raise Http404
         raise PermissionDenied
-    audit_record(action=Action.READ, actor=user, member=member, obj=member,
-                 detail={"change": change} if change else None)
+    if not by_team and not member.on_team:
+        _record_break_glass_read(user, member)
+    else:
+        audit_record(action=Action.READ, actor=user, member=member, obj=member,
+                     detail={"change": change} if change else None)
     return member
+
+
+def _record_break_glass_read(user, member) -> None:
+    """A read that only a break-glass grant allows is high priority in the audit log, with
+    the grant's reason, like the grant itself."""
+    from django.utils import timezone
+
+    from cares.audit.models import Action, BreakGlassGrant, Priority
+    from cares.audit.services import audit_record
+
+    grant = BreakGlassGrant.objects.filter(
+        member=member, user=user, expires_at__gt=timezone.now()).order_by("-granted_at").first()
+    audit_record(action=Action.READ, actor=user, member=member, obj=member,
+                 priority=Priority.HIGH, reason=grant.reason if grant else "",
+                 detail={"break_glass_grant": grant.pk if grant else None})
 
 
 def member_view(*methods: str, change: bool = False):

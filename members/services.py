@@ -78,6 +78,14 @@ def _refresh(member_id: int) -> None:
     refresh_member_deadlines(member_id)
 
 
+def _draft_letter_after_commit(episode: Episode, kind: str) -> None:
+    """PS VIII / IX.C: once the enrollment or termination commits, a worker drafts its letter
+    (the nightly sweep drafts any that were missed)."""
+    from notices.services import letter_draft_after_commit
+
+    letter_draft_after_commit(episode_id=episode.pk, kind=kind)
+
+
 def current_episode(member: Member) -> Episode | None:
     return member.episodes.order_by("-referral_date", "-pk").first()
 
@@ -318,6 +326,7 @@ def enrollment_create(*, episode: Episode, effective_date: date, primary_contact
     primary_role = primary_contact_role(primary_contact, effective_date)
     care_team_set(member=member, on=effective_date,
                   team=[(primary_contact, primary_role), *team], actor=actor)
+    _draft_letter_after_commit(episode, "enrollment")
     return episode
 
 
@@ -397,6 +406,17 @@ def removal_reason_problems(*, member: Member, reason: str, on: date, pregnant: 
     return problems
 
 
+def _turns_21_before_removal(member: Member, reason: str, planned: date | None) -> list[str]:
+    """PS IX.A.1, VI.C.5: a member who will be 21 by the planned termination date leaves as
+    'no longer eligible', whatever the reason when removal began."""
+    if planned and reason != RemovalReason.NO_LONGER_ELIGIBLE \
+            and age_on(member.date_of_birth, planned) >= MAX_AGE:
+        return [_("The member is 21 on the planned termination date (%(date)s): removal must "
+                  "give the reason 'no longer eligible' (PS IX.A.1).")
+                % {"date": planned.isoformat()}]
+    return []
+
+
 @transaction.atomic
 def removal_initiate(*, episode: Episode, initiated_on: date, reason: str,
                      planned_termination_date: date, member_is_pregnant: bool = False,
@@ -414,6 +434,9 @@ def removal_initiate(*, episode: Episode, initiated_on: date, reason: str,
     problems.extend(removal_reason_problems(
         member=episode.member, reason=reason, on=initiated_on, pregnant=member_is_pregnant,
         parent=member_is_parent, married=member_is_married))
+    if not problems:
+        problems.extend(_turns_21_before_removal(episode.member, reason,
+                                                 planned_termination_date))
     _refuse(problems)
     removal = Removal(
         episode=episode, initiated_on=initiated_on, reason=reason,
@@ -448,8 +471,9 @@ def aftercare_update(*, removal: Removal, completed_on: date | None = None,
         _not_future(removal.consent_signed_on, _("The consent signature date"), problems)
     if removal.planned_termination_date < removal.initiated_on:
         problems.append(_("The termination date cannot be before removal was initiated."))
+    problems.extend(_turns_21_before_removal(removal.episode.member, removal.reason,
+                                             removal.planned_termination_date))
     _refuse(problems)
-    refresh = True
     if removal.plan_complete and removal.plan_completed_on is None:
         removal.plan_completed_on = completed_on or timezone.localdate()
     elif not removal.plan_complete:
@@ -459,7 +483,7 @@ def aftercare_update(*, removal: Removal, completed_on: date | None = None,
     removal.save()
     audit_change(action=Action.UPDATE, obj=removal, member=removal.episode.member_id,
                  actor=actor, fields=changed)
-    if refresh and "plan_completed_on" in changed:
+    if {"plan_completed_on", "planned_termination_date"} & set(changed):  # aftercare_plan due
         _refresh(removal.episode.member_id)
     return removal
 
@@ -489,4 +513,5 @@ def termination_complete(*, episode: Episode, termination_date: date,
     episode.termination_date = termination_date
     _move(episode, EpisodeStatus.TERMINATED, on=termination_date, actor=actor)
     # The care team stays in place: it still owes the termination letter (PS IX.C).
+    _draft_letter_after_commit(episode, "termination")
     return episode

@@ -1,4 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_shipped_templates(sender, **kwargs):
+    """After migrate, and after a test database flush, which empties the table the data
+    migration filled: the shipped letter templates for any kind and language without one."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from notices.models import LetterTemplate
+
+    using = kwargs.get("using", DEFAULT_DB_ALIAS)
+    if using != DEFAULT_DB_ALIAS or LetterTemplate._meta.db_table not in \
+            connections[using].introspection.table_names():
+        return  # another database, or notices migrated back to zero
+    from notices.services import shipped_templates_install
+
+    shipped_templates_install()
 
 
 class NoticesConfig(AppConfig):
@@ -10,6 +27,9 @@ class NoticesConfig(AppConfig):
         from celery.signals import worker_process_init
 
         from notices import checks  # noqa: F401 (registers the system check)
+
+        post_migrate.connect(_install_shipped_templates, sender=self,
+                             dispatch_uid="notices.shipped_templates")
 
         # Workers render letters: each prefork worker process loads WeasyPrint and the fonts
         # when it starts, so each render's child process starts warm (cares.pdf.warm_up). A

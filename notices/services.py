@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,15 +103,24 @@ def draft_missing_letters() -> dict[str, int]:
     """Draft every letter that is owed and missing, so no deadline is missed for lack of a
     draft: an enrollment letter for each enrolled episode not terminated, a termination
     letter for each terminated episode. Their PDFs are rendered in chunks by the workers."""
+    from cares.deadlines.rules import LETTER_DAYS
     from members.models import Episode, EpisodeStatus
 
     def lacking(kind):
         return ~Exists(Letter.objects.filter(episode=OuterRef("pk"), kind=kind))
 
+    # A terminated episode still owes its enrollment letter when that deadline was already
+    # overdue on the termination date (deadlines.md, reading 9); one still open then is
+    # excepted ("member terminated") and owes nothing.
+    overdue_at_termination = Q(
+        status=EpisodeStatus.TERMINATED,
+        termination_date__gt=ExpressionWrapper(F("effective_date") + LETTER_DAYS,
+                                               output_field=DateField()))
     owed = [
         (LetterKind.ENROLLMENT, Episode.objects.filter(
-            lacking(LetterKind.ENROLLMENT), effective_date__isnull=False,
-            status__in=(EpisodeStatus.ENROLLED, EpisodeStatus.REMOVAL_INITIATED))),
+            Q(status__in=(EpisodeStatus.ENROLLED, EpisodeStatus.REMOVAL_INITIATED))
+            | overdue_at_termination,
+            lacking(LetterKind.ENROLLMENT), effective_date__isnull=False)),
         (LetterKind.TERMINATION, Episode.objects.filter(
             lacking(LetterKind.TERMINATION), termination_date__isnull=False,
             status=EpisodeStatus.TERMINATED)),
@@ -374,6 +383,31 @@ def letter_correct(*, letter: Letter, reason: str, actor=None) -> Letter:
 
 
 # --- Templates ----------------------------------------------------------------------------------
+
+SHIPPED_DRAFT_NOTE = ("Draft translation shipped with CARES Kids: needs a qualified "
+                      "translator's review and approval before any family receives it.")
+
+
+def shipped_templates_install() -> int:
+    """The shipped templates (templates/letters/shipped/) for every kind and language that
+    has none: English approved, translations as drafts awaiting a qualified translator.
+    Idempotent; run after migrate (including a test database flush, which empties the table
+    the data migration filled). Returns how many it created."""
+    now = timezone.now()
+    made = 0
+    for shipped in rendering.shipped_templates():
+        if LetterTemplate.objects.filter(kind=shipped["kind"],
+                                         language=shipped["language"]).exists():
+            continue
+        english = shipped["language"] == "en"
+        LetterTemplate.objects.create(
+            kind=shipped["kind"], language=shipped["language"], version=1,
+            body=shipped["body"], reasons=shipped["reasons"],
+            note="Shipped with CARES Kids." if english else SHIPPED_DRAFT_NOTE,
+            approved_at=now if english else None)
+        made += 1
+    return made
+
 
 def template_problems(*, kind: str, body: str, css: str, reasons: dict) -> list[str]:
     problems = content.template_problems(kind, body, css, reasons)

@@ -6,6 +6,9 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+# The suite's own var/ (filesystem broker, results): tasks queued by tests never reach the
+# worker of `make run`, which reads the project's var/.
+os.environ.setdefault("CARES_VAR_DIR", tempfile.mkdtemp(prefix="cares-test-var-"))
 
 from cares.settings import *  # noqa: E402,F403
 from cares.settings import STORAGES  # noqa: E402

@@ -116,6 +116,7 @@ def episode_facts(member: Member) -> list[tuple[Episode, MemberFacts]]:
             referrals=tuple(bucket["referrals"]),
             transition_plans=tuple(bucket["transition"]),
             removal_initiated=removal.initiated_on if removal else None,
+            planned_termination_date=removal.planned_termination_date if removal else None,
             aftercare_plan=(removal.plan_completed_on, _ref(removal))
             if removal and removal.plan_completed_on else None,
             termination_date=episode.termination_date,

@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
@@ -76,7 +78,16 @@ def _is_date(value) -> bool:
 
 @format_checker.checks("email")
 def _is_email(value) -> bool:
-    return not isinstance(value, str) or bool(re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value))
+    """An address Django's EmailField accepts too, so the model never refuses it later."""
+    if not isinstance(value, str):
+        return True
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 @format_checker.checks("language-tag")
@@ -121,7 +132,11 @@ def _message(error) -> tuple[str, str]:
     if error.validator in ("minimum", "maximum"):
         return json_path(path), f"out of range ({error.message})"
     if error.validator == "minLength":
-        return json_path(path), "empty"
+        if error.validator_value == 1:
+            return json_path(path), "empty"
+        return json_path(path), f"too short (at least {error.validator_value} characters)"
+    if error.validator == "maxLength":
+        return json_path(path), f"too long (at most {error.validator_value} characters)"
     return json_path(path), error.message
 
 
@@ -256,32 +271,108 @@ class Counts:
             self.deleted.values())
 
 
-def _save(obj, values: dict, counts: Counts, label: str) -> bool:
-    """Set ``values`` on ``obj`` and save only if something differs."""
+# Where a model field's value came from in the file: model field -> JSON key relative to the
+# record's path ("" is the record's path itself). Fields not named here are reported with the
+# record's path and the model field's name.
+PROGRAM_FIELDS = {"name": "name", "phone": "phone", "address": "address"}
+USER_FIELDS = {"email": "email", "first_name": "first_name", "last_name": "last_name"}
+PROFILE_FIELDS = {name: name for name in (
+    "key", "education", "human_services_degree", "clinical_experience_years",
+    "target_population_years", "relevant_experience_years", "admin_experience_years",
+    "caregiver_of_special_needs_youth", "certified_chw", "hire_date")}
+STAFF_FIELDS = USER_FIELDS | PROFILE_FIELDS
+CREDENTIAL_FIELDS = {"type": "type", "license_number": "license_number", "state": "state",
+                     "expires": "expires"}
+ROLE_FIELDS = {"role": ""}
+TRAINING_FIELDS = {"topic": "topic", "completed": "completed"}
+MEMBER_FIELDS = {"key": "key", "legal_first_name": "first_name",
+                 "legal_last_name": "last_name", "date_of_birth": "date_of_birth",
+                 "masshealth_id": "masshealth_id", "primary_language": "primary_language",
+                 "preferred_written_language": "primary_language"}
+EPISODE_FIELDS = {"referral_date": "referral_date", "effective_date": "enrollment.effective_date",
+                  "primary_contact": "primary_contact", "termination_date": "termination.date"}
+GUARDIAN_FIELDS = {name: name for name in ("name", "relationship", "phone", "email", "address")}
+LETTER_FIELDS = {"sent_on": "letter_sent"}
+ASSESSMENT_FIELDS = {"kind": "kind", "completed_on": "completed"}
+CARE_PLAN_FIELDS = {"finalized_on": "finalized"}
+DELIVERY_FIELDS = {"language": "language", "medium": "medium", "delivered_on": "date"}
+MONITORING_FIELDS = {"reviewed_on": "date"}
+REFERRAL_FIELDS = {"key": "key", "service": "service", "referred_on": "referred",
+                   "scheduled_on": "scheduled", "exception_reason": "exception_reason"}
+DATE_FIELD = {"followed_up_on": "", "recorded_on": ""}
+REMOVAL_FIELDS = {"initiated_on": "date", "planned_termination_date": "date",
+                  "reason": "reason", "plan_completed_on": "aftercare_plan"}
+
+
+def _model_errors(exc: ValidationError, at: str, fields: dict) -> list[str]:
+    """A model's ValidationError as ``path: message`` lines, one per message."""
+    if not hasattr(exc, "error_dict"):
+        return [f"{at}: {message}" for message in exc.messages]
+    found = []
+    for name, messages in exc.message_dict.items():
+        for message in messages:
+            if name == NON_FIELD_ERRORS:
+                found.append(f"{at}: {message}")
+            elif name in fields:
+                path = f"{at}.{fields[name]}" if fields[name] else at
+                found.append(f"{path}: {message}")
+            else:
+                found.append(f"{at}: {name}: {message}")
+    return list(dict.fromkeys(found))
+
+
+def _check(obj, at: str, fields: dict, exclude=()) -> list[str]:
+    """Every model-level problem of ``obj`` (nothing is written)."""
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        return _model_errors(exc, at, fields)
+    return []
+
+
+def _save(obj, values: dict, counts: Counts, label: str, at: str, fields: dict) -> bool:
+    """Set ``values`` on ``obj`` and save only if something differs.
+
+    A value the model refuses raises CaseloadImportError naming ``at`` (the record's JSON
+    path) and the field's key in the file."""
     created = obj._state.adding
     changed = created or any(getattr(obj, k) != v for k, v in values.items())
     if not changed:
         return False
     for k, v in values.items():
         setattr(obj, k, v)
-    obj.full_clean()
-    obj.save()
+    try:
+        obj.full_clean()
+        obj.save()
+    except ValidationError as exc:
+        raise CaseloadImportError(_model_errors(exc, at, fields)) from exc
     (counts.created if created else counts.updated)[label] += 1
     return True
 
 
-def _sync(existing, wanted: dict, make, counts: Counts, label: str) -> dict:
-    """Keep exactly ``wanted`` (natural key -> field values) among ``existing`` rows."""
+def _sync(existing, wanted: dict, make, counts: Counts, label: str, *, at: str, fields: dict,
+          errors: list[str]) -> dict:
+    """Keep exactly ``wanted`` (natural key -> (JSON path, field values)) among ``existing``
+    rows. Records the model refuses are added to ``errors`` and left out of the result;
+    ``at`` is the JSON path of the whole list (for rows that cannot be deleted)."""
     by_key: dict = {}
     for obj in existing:
         by_key.setdefault(make.key_of(obj), obj)
     kept = {}
-    for key, values in wanted.items():
+    for key, (path, values) in wanted.items():
         obj = by_key.pop(key, None) or make.new()
-        _save(obj, values, counts, label)
+        try:
+            _save(obj, values, counts, label, path, fields)
+        except CaseloadImportError as exc:
+            errors.extend(exc.errors)
+            continue
         kept[key] = obj
     for obj in by_key.values():
-        obj.delete()
+        try:
+            obj.delete()
+        except ValidationError as exc:
+            errors.extend(_model_errors(exc, at, {}))
+            continue
         counts.deleted[label] += 1
     return kept
 
@@ -292,7 +383,7 @@ class Maker:
     key_of: object
 
 
-def _import_staff(record: dict, counts: Counts) -> StaffProfile:
+def _import_staff(record: dict, counts: Counts, at: str) -> StaffProfile:
     profile = StaffProfile.objects.filter(key=record["key"]).select_related("user").first()
     user = profile.user if profile else (
         User.objects.filter(email__iexact=record["email"]).first() or User())
@@ -327,8 +418,23 @@ def _import_staff(record: dict, counts: Counts) -> StaffProfile:
     trainings = [stored_trainings.get((t["topic"], _d(t["completed"])))
                  or Training(topic=t["topic"], completed=_d(t["completed"]))
                  for t in record.get("trainings") or []]
-    saved = staff_save(user=user, profile=profile, credentials=credentials, roles=roles,
-                       trainings=trainings)
+    # Check every record first, so each problem is named by its own path (staff_save stops
+    # at the first record it cannot save).
+    problems = _check(user, at, USER_FIELDS, exclude=["password"])
+    problems += _check(profile, at, PROFILE_FIELDS, exclude=["user"])
+    for j, obj in enumerate(credentials):
+        problems += _check(obj, f"{at}.credentials[{j}]", CREDENTIAL_FIELDS, exclude=["staff"])
+    for obj in roles:
+        problems += _check(obj, f"{at}.role", ROLE_FIELDS, exclude=["staff"])
+    for j, obj in enumerate(trainings):
+        problems += _check(obj, f"{at}.trainings[{j}]", TRAINING_FIELDS, exclude=["staff"])
+    if problems:
+        raise CaseloadImportError(problems)
+    try:
+        saved = staff_save(user=user, profile=profile, credentials=credentials, roles=roles,
+                           trainings=trainings)
+    except ValidationError as exc:  # QualificationRefused included
+        raise CaseloadImportError(_model_errors(exc, at, STAFF_FIELDS)) from exc
     after = saved.history.count()
     if before[0] is None:
         counts.created["staff"] += 1
@@ -337,21 +443,26 @@ def _import_staff(record: dict, counts: Counts) -> StaffProfile:
     return saved
 
 
-def _import_member(record: dict, staff_by_key: dict, counts: Counts) -> Member:
+def _import_member(record: dict, staff_by_key: dict, counts: Counts, at: str,
+                   errors: list[str]) -> Member:
+    """Load one member. A member or episode the model refuses raises CaseloadImportError;
+    refused records below them are added to ``errors`` and the rest is still checked."""
     member = Member.objects.filter(key=record["key"]).first() or Member(key=record["key"])
     _save(member, {
         "legal_first_name": record["first_name"], "legal_last_name": record["last_name"],
         "date_of_birth": _d(record["date_of_birth"]), "masshealth_id": record["masshealth_id"],
         "primary_language": record.get("primary_language") or "en",
         "preferred_written_language": record.get("primary_language") or "en",
-    }, counts, "members")
+    }, counts, "members", at, MEMBER_FIELDS)
 
     enrollment = record.get("enrollment")
     termination = record.get("termination")
     contact_key = record.get("primary_contact")
     contact = None
     if contact_key is not None:
-        contact = staff_by_key.get(contact_key) or StaffProfile.objects.get(key=contact_key)
+        # None only when that staff member was refused (already reported).
+        contact = staff_by_key.get(contact_key) or StaffProfile.objects.filter(
+            key=contact_key).first()
     referral_date = _d(record["referral_date"])
     status = EpisodeStatus.TERMINATED if termination else (
         EpisodeStatus.ENROLLED if enrollment else EpisodeStatus.REFERRED)
@@ -367,7 +478,7 @@ def _import_member(record: dict, staff_by_key: dict, counts: Counts) -> Member:
         "effective_date": _d(enrollment["effective_date"]) if enrollment else None,
         "primary_contact": contact if enrollment else None,
         "termination_date": _d(termination["date"]) if termination else None,
-    }, counts, "episodes")
+    }, counts, "episodes", at, EPISODE_FIELDS)
     if new_episode:
         EpisodeStatusChange.objects.create(
             episode=episode, to_status=status,
@@ -385,92 +496,118 @@ def _import_member(record: dict, staff_by_key: dict, counts: Counts) -> Member:
             counts.created["care team"] += 1
 
     _sync(member.guardians.all(), {
-        g["name"]: {"name": g["name"], "relationship": g.get("relationship") or "",
-                    "phone": g.get("phone") or "", "email": g.get("email") or "",
-                    "address": g.get("address") or ""}
-        for g in record.get("guardians") or []},
-        Maker(lambda: Guardian(member=member), lambda o: o.name), counts, "guardians")
+        g["name"]: (f"{at}.guardians[{j}]", {
+            "name": g["name"], "relationship": g.get("relationship") or "",
+            "phone": g.get("phone") or "", "email": g.get("email") or "",
+            "address": g.get("address") or ""})
+        for j, g in enumerate(record.get("guardians") or [])},
+        Maker(lambda: Guardian(member=member), lambda o: o.name), counts, "guardians",
+        at=f"{at}.guardians", fields=GUARDIAN_FIELDS, errors=errors)
 
     letters = {}
     if enrollment and enrollment.get("letter_sent"):
-        letters[LetterKind.ENROLLMENT] = _d(enrollment["letter_sent"])
+        letters[LetterKind.ENROLLMENT] = (f"{at}.enrollment", _d(enrollment["letter_sent"]))
     if termination and termination.get("letter_sent"):
-        letters[LetterKind.TERMINATION] = _d(termination["letter_sent"])
+        letters[LetterKind.TERMINATION] = (f"{at}.termination", _d(termination["letter_sent"]))
     _sync(member.letters.filter(episode=episode), {
-        kind: {"kind": kind, "sent_on": sent, "status": LetterStatus.SENT,
-               "language": member.primary_language}
-        for kind, sent in letters.items()},
+        kind: (path, {"kind": kind, "sent_on": sent, "status": LetterStatus.SENT,
+                      "language": member.primary_language})
+        for kind, (path, sent) in letters.items()},
         Maker(lambda: Letter(member=member, episode=episode), lambda o: o.kind), counts,
-        "letters")
+        "letters", at=at, fields=LETTER_FIELDS, errors=errors)
 
     _sync(member.assessments.all(), {
-        (a["kind"], _d(a.get("completed")), n): {"kind": a["kind"],
-                                                 "completed_on": _d(a.get("completed"))}
-        for n, a in _numbered(record.get("assessments") or [],
-                              lambda a: (a["kind"], a.get("completed")))},
+        (a["kind"], _d(a.get("completed")), n): (f"{at}.assessments[{j}]", {
+            "kind": a["kind"], "completed_on": _d(a.get("completed"))})
+        for j, (n, a) in enumerate(_numbered(record.get("assessments") or [],
+                                             lambda a: (a["kind"], a.get("completed"))))},
         Maker(lambda: Assessment(member=member),
-              _numbering(lambda o: (o.kind, o.completed_on))), counts, "assessments")
+              _numbering(lambda o: (o.kind, o.completed_on))), counts, "assessments",
+        at=f"{at}.assessments", fields=ASSESSMENT_FIELDS, errors=errors)
 
     plans = record.get("care_plans") or []
     last_final = max((i for i, p in enumerate(plans) if p.get("finalized")), default=None)
     kept = _sync(member.care_plans.all(), {
-        i + 1: {"version": i + 1, "finalized_on": _d(p.get("finalized")),
-                "status": (CarePlanStatus.DRAFT if not p.get("finalized") else
-                           CarePlanStatus.FINALIZED if i == last_final
-                           else CarePlanStatus.SUPERSEDED)}
+        i + 1: (f"{at}.care_plans[{i}]", {
+            "version": i + 1, "finalized_on": _d(p.get("finalized")),
+            "status": (CarePlanStatus.DRAFT if not p.get("finalized") else
+                       CarePlanStatus.FINALIZED if i == last_final
+                       else CarePlanStatus.SUPERSEDED)})
         for i, p in enumerate(plans)},
-        Maker(lambda: CarePlan(member=member), lambda o: o.version), counts, "care plans")
+        Maker(lambda: CarePlan(member=member), lambda o: o.version), counts, "care plans",
+        at=f"{at}.care_plans", fields=CARE_PLAN_FIELDS, errors=errors)
     for i, p in enumerate(plans):
-        plan = kept[i + 1]
+        plan = kept.get(i + 1)
+        if plan is None:  # refused, already reported
+            continue
         _sync(plan.deliveries.all(), {
-            (d["language"], d["medium"], _d(d["date"]), n): {
-                "language": d["language"], "medium": d["medium"],
-                "delivered_on": _d(d["date"])}
-            for n, d in _numbered(p.get("deliveries") or [],
-                                  lambda d: (d["language"], d["medium"], d["date"]))},
+            (d["language"], d["medium"], _d(d["date"]), n): (
+                f"{at}.care_plans[{i}].deliveries[{j}]", {
+                    "language": d["language"], "medium": d["medium"],
+                    "delivered_on": _d(d["date"])})
+            for j, (n, d) in enumerate(_numbered(
+                p.get("deliveries") or [], lambda d: (d["language"], d["medium"], d["date"])))},
             Maker(lambda plan=plan: CarePlanDelivery(care_plan=plan),
                   _numbering(lambda o: (o.language, o.medium, o.delivered_on))),
-            counts, "deliveries")
+            counts, "deliveries", at=f"{at}.care_plans[{i}].deliveries",
+            fields=DELIVERY_FIELDS, errors=errors)
 
     _sync(member.monitoring_reviews.all(), {
-        (_d(r["date"]), n): {"reviewed_on": _d(r["date"])}
-        for n, r in _numbered(record.get("monitoring") or [], lambda r: r["date"])},
+        (_d(r["date"]), n): (f"{at}.monitoring[{j}]", {"reviewed_on": _d(r["date"])})
+        for j, (n, r) in enumerate(_numbered(record.get("monitoring") or [],
+                                             lambda r: r["date"]))},
         Maker(lambda: MonitoringReview(member=member),
-              _numbering(lambda o: o.reviewed_on)), counts, "monitoring reviews")
+              _numbering(lambda o: o.reviewed_on)), counts, "monitoring reviews",
+        at=f"{at}.monitoring", fields=MONITORING_FIELDS, errors=errors)
 
     referrals = _sync(member.referrals.all(), {
-        r["key"]: {"key": r["key"], "service": r["service"], "referred_on": _d(r["referred"]),
-                   "scheduled_on": _d(r.get("scheduled")),
-                   "exception_reason": r.get("exception_reason") or ""}
-        for r in record.get("referrals") or []},
-        Maker(lambda: ServiceReferral(member=member), lambda o: o.key), counts, "referrals")
-    for r in record.get("referrals") or []:
-        referral = referrals[r["key"]]
-        wanted = {_d(r["follow_up"]): {"followed_up_on": _d(r["follow_up"])}} \
+        r["key"]: (f"{at}.referrals[{j}]", {
+            "key": r["key"], "service": r["service"], "referred_on": _d(r["referred"]),
+            "scheduled_on": _d(r.get("scheduled")),
+            "exception_reason": r.get("exception_reason") or ""})
+        for j, r in enumerate(record.get("referrals") or [])},
+        Maker(lambda: ServiceReferral(member=member), lambda o: o.key), counts, "referrals",
+        at=f"{at}.referrals", fields=REFERRAL_FIELDS, errors=errors)
+    for j, r in enumerate(record.get("referrals") or []):
+        referral = referrals.get(r["key"])
+        if referral is None:  # refused, already reported
+            continue
+        path = f"{at}.referrals[{j}].follow_up"
+        wanted = {_d(r["follow_up"]): (path, {"followed_up_on": _d(r["follow_up"])})} \
             if r.get("follow_up") else {}
         _sync(referral.follow_ups.all(), wanted,
               Maker(lambda referral=referral: ReferralFollowUp(referral=referral),
-                    lambda o: o.followed_up_on), counts, "follow-ups")
+                    lambda o: o.followed_up_on), counts, "follow-ups",
+              at=path, fields=DATE_FIELD, errors=errors)
 
     plan = record.get("transition_plan")
+    path = f"{at}.transition_plan"
     _sync(member.transition_plans.all(),
-          {_d(plan["recorded"]): {"recorded_on": _d(plan["recorded"])}} if plan else {},
+          {_d(plan["recorded"]): (f"{path}.recorded", {"recorded_on": _d(plan["recorded"])})}
+          if plan else {},
           Maker(lambda: TransitionPlan(member=member), lambda o: o.recorded_on), counts,
-          "transition plans")
+          "transition plans", at=path, fields=DATE_FIELD, errors=errors)
 
     if termination:
         removal = Removal.objects.filter(episode=episode).first() or Removal(episode=episode)
         day = _d(termination["date"])
-        _save(removal, {
-            "initiated_on": removal.initiated_on or day, "reason": termination["reason"],
-            "planned_termination_date": day,
-            "plan_completed_on": _d(termination.get("aftercare_plan")),
-        }, counts, "removals")
+        try:
+            _save(removal, {
+                "initiated_on": removal.initiated_on or day, "reason": termination["reason"],
+                "planned_termination_date": day,
+                "plan_completed_on": _d(termination.get("aftercare_plan")),
+            }, counts, "removals", f"{at}.termination", REMOVAL_FIELDS)
+        except CaseloadImportError as exc:
+            errors.extend(exc.errors)
     else:
         removal = Removal.objects.filter(episode=episode).first()
         if removal is not None:
-            removal.delete()
-            counts.deleted["removals"] += 1
+            try:
+                removal.delete()
+            except ValidationError as exc:
+                errors.extend(_model_errors(exc, f"{at}.termination", {}))
+            else:
+                counts.deleted["removals"] += 1
     return member
 
 
@@ -505,22 +642,49 @@ def import_caseload(data, *, dry_run: bool = False, today: date | None = None) -
     if errors:
         raise CaseloadImportError(errors)
     counts = Counts()
-    with transaction.atomic():
-        program = data.get("program")
-        if program:
-            obj = Program.objects.filter(pk=1).first() or Program(pk=1)
-            _save(obj, {"name": program["name"], "phone": program.get("phone") or "",
-                        "address": program.get("address") or ""}, counts, "program")
-        staff_by_key = {s["key"]: _import_staff(s, counts) for s in data["staff"]}
-        member_ids = [_import_member(m, staff_by_key, counts).pk for m in data["members"]]
-        if counts.changed:
-            from cares.deadlines.services import refresh_deadlines
-
-            refresh_deadlines(member_ids=member_ids)
-            audit_record(action=Action.UPDATE, detail={
-                "import": "caseload", "members": len(member_ids), "dry_run": dry_run,
-                "created": dict(counts.created), "updated": dict(counts.updated),
-                "deleted": dict(counts.deleted)})
-        if dry_run:
-            transaction.set_rollback(True)
+    errors: list[str] = []
+    try:
+        with transaction.atomic():
+            _write(data, counts, errors, dry_run)
+    except ValidationError as exc:  # a model refusal not tied to one record of the file
+        raise CaseloadImportError([f"(file): {m}" for m in exc.messages]) from exc
     return counts
+
+
+def _write(data: dict, counts: Counts, errors: list[str], dry_run: bool) -> None:
+    """Write everything inside the caller's transaction; if any record is refused, raise
+    CaseloadImportError with every refusal (the caller's transaction then rolls back)."""
+    program = data.get("program")
+    if program:
+        obj = Program.objects.filter(pk=1).first() or Program(pk=1)
+        try:
+            _save(obj, {"name": program["name"], "phone": program.get("phone") or "",
+                        "address": program.get("address") or ""}, counts, "program",
+                  "program", PROGRAM_FIELDS)
+        except CaseloadImportError as exc:
+            errors.extend(exc.errors)
+    staff_by_key = {}
+    for i, record in enumerate(data["staff"]):
+        try:
+            staff_by_key[record["key"]] = _import_staff(record, counts, f"staff[{i}]")
+        except CaseloadImportError as exc:
+            errors.extend(exc.errors)
+    member_ids = []
+    for i, record in enumerate(data["members"]):
+        try:
+            member_ids.append(_import_member(record, staff_by_key, counts, f"members[{i}]",
+                                             errors).pk)
+        except CaseloadImportError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise CaseloadImportError(list(dict.fromkeys(errors)))
+    if counts.changed:
+        from cares.deadlines.services import refresh_deadlines
+
+        refresh_deadlines(member_ids=member_ids)
+        audit_record(action=Action.UPDATE, detail={
+            "import": "caseload", "members": len(member_ids), "dry_run": dry_run,
+            "created": dict(counts.created), "updated": dict(counts.updated),
+            "deleted": dict(counts.deleted)})
+    if dry_run:
+        transaction.set_rollback(True)

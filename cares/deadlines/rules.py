@@ -29,6 +29,7 @@ MET, LATE, OPEN, OVERDUE, EXCEPTED = "met", "late", "open", "overdue", "excepted
 STATUSES = (MET, LATE, OPEN, OVERDUE, EXCEPTED)
 TERMINATED_REASON = "member terminated"
 DEFAULT_TRANSITION_PLAN_DAYS = 60
+LETTER_DAYS = timedelta(days=30)  # PS VIII, IX.C: a letter within 30 days of its start
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ class MemberFacts:
     referrals: tuple[ReferralFacts, ...] = ()
     transition_plans: tuple[Event, ...] = ()
     removal_initiated: date | None = None
+    planned_termination_date: date | None = None  # set when removal is initiated (PS IX)
     aftercare_plan: Event | None = None
     termination_date: date | None = None
     termination_letter_sent: Event | None = None
@@ -258,7 +260,7 @@ def _letter(rule: str, start: date | None, sent: Event | None, as_of: date) -> l
     if start is None or start > as_of:
         return []
     satisfied = _earliest([sent], as_of) if sent else None
-    return [_make(rule, start, start + timedelta(days=30), satisfied, as_of)]
+    return [_make(rule, start, start + LETTER_DAYS, satisfied, as_of)]
 
 
 def referral_follow_up(referral: ReferralFacts, as_of: date) -> Deadline | None:
@@ -311,8 +313,13 @@ def _transition_plan(f: MemberFacts, as_of: date, plan_days: int) -> list[Deadli
 
 
 def _aftercare(f: MemberFacts, as_of: date) -> list[Deadline]:
-    termination = f.termination_date
-    start = f.removal_initiated or termination
+    """Reading 8: starts when removal is initiated; due the day before the termination date:
+    the actual one once it is known on ``as_of`` (reading 1), else the planned one. Without an
+    initiation date (imported records) it starts on the termination date."""
+    terminated = f.termination_date if f.termination_date and f.termination_date <= as_of \
+        else None
+    termination = terminated or f.planned_termination_date
+    start = f.removal_initiated or terminated
     if start is None or termination is None or start > as_of:
         return []
     satisfied = _earliest([f.aftercare_plan], as_of) if f.aftercare_plan else None
@@ -359,8 +366,8 @@ def compute_member(f: MemberFacts, as_of: date, *,
         # No new deadline starts after T (except the termination letter).
         found = [d for d in found if d.start <= termination]
         found = [_close_on_termination(d, termination) for d in found]
-        found += _aftercare(f, as_of)
         found += _letter("termination_letter", termination, f.termination_letter_sent, as_of)
+    found += _aftercare(f, as_of)  # exists from removal initiation, never closed by T
     return sorted(found, key=lambda d: (d.rule, d.due, d.ref or ""))
 
 

@@ -193,18 +193,19 @@ def check_family_support(facts: StaffFacts, on: date) -> list[str]:
     if facts.caregiver_of_special_needs_youth or chw:
         return []
     hs = facts.human_services_degree
-    if hs and facts.has_education(Education.BACHELOR) and years >= 1:
+    if hs and facts.has_education(Education.BACHELOR) and facts.target_population_years >= 1:
         return []
     if hs and facts.has_education(Education.ASSOCIATE) and years >= 1:
         return []
     if facts.has_education(Education.HIGH_SCHOOL) and years >= 2:
         return []
     return [_("needs one of: experience as the caregiver of a youth with special needs; "
-              "certification as a community health worker; a human services bachelor's or "
-              "associate's degree with at least 1 year of relevant experience; or a high school "
-              "diploma or GED with at least 2 years of experience with children, adolescents or "
-              "transition-age youth (has %(n)s years%(degree)s)")
-            % {"n": _years(years),
+              "certification as a community health worker; a human services bachelor's degree "
+              "with at least 1 year with the target population (has %(target)s); a human "
+              "services associate's degree with at least 1 year of experience with children, "
+              "adolescents or transition-age youth; or a high school diploma or GED with at "
+              "least 2 years of that experience (has %(n)s years%(degree)s)")
+            % {"n": _years(years), "target": _years(facts.target_population_years),
                "degree": "" if hs or not facts.has_education(Education.ASSOCIATE)
                else _(", degree not in human services")}]
 

@@ -115,7 +115,9 @@ def staff_save(*, user: User, profile: StaffProfile, credentials: Sequence[Crede
 
 
 def staff_sync_groups(*, profile: StaffProfile) -> None:
-    """Keep the user's role groups (and admin access) in step with their roles."""
+    """Keep the user's role groups, admin access and active flag in step with the profile:
+    a profile deactivated anywhere (the admin included) deactivates the account, which ends
+    its sessions and every permission."""
     user = profile.user
     roles = set(profile.roles.values_list("role", flat=True))
     wanted = set(Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))
@@ -128,6 +130,9 @@ def staff_sync_groups(*, profile: StaffProfile) -> None:
     if to_add:
         user.groups.add(*to_add)
     is_staff = user.is_superuser or bool(roles & ADMIN_ROLES)
-    if user.is_staff != is_staff:
+    changed = [name for name, value in (("is_staff", is_staff), ("is_active", profile.active))
+               if getattr(user, name) != value]
+    if changed:
         user.is_staff = is_staff
-        user.save(update_fields=["is_staff"])
+        user.is_active = profile.active
+        user.save(update_fields=changed)

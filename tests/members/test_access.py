@@ -100,10 +100,12 @@ def test_senior_medical_professional_sees_no_member(world):
 
 
 def test_an_inactive_coordinator_sees_no_member_even_on_the_team(world):
-    gone = make_staff("care_coordinator", active=False)
+    gone = make_staff("care_coordinator")
     services.care_team_set(member=world["ours"], on=date(2026, 3, 1),
                            team=[(world["coordinator"], "care_coordinator"),
                                  (gone, "care_coordinator")])
+    # Only the profile flag, flipped outside the services: the access layer still says no.
+    StaffProfile.objects.filter(pk=gone.pk).update(active=False)
     assert fresh(gone).is_active  # the account itself was left active
     assert visible(gone) == set()
 
@@ -132,8 +134,9 @@ def test_an_inactive_manager_sees_no_member(world, role):
         manager = make_director()
         StaffProfile.objects.filter(pk=manager.pk).update(active=False)
     else:
-        manager = make_staff("senior_care_manager", credentials=("RN",), active=False)
-    assert fresh(manager).is_active  # only the profile was deactivated (e.g. in the admin)
+        manager = make_staff("senior_care_manager", credentials=("RN",))
+        StaffProfile.objects.filter(pk=manager.pk).update(active=False)
+    assert fresh(manager).is_active  # only the profile flag, flipped outside the services
     assert visible(StaffProfile.objects.get(pk=manager.pk)) == set()
 
 

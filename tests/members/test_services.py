@@ -437,8 +437,25 @@ def test_a_member_who_is_21_is_removed_as_no_longer_eligible(coordinator):
 
 def test_the_day_before_the_21st_birthday_any_reason_may_be_given(coordinator):
     episode = episode_of(enrolled_member(coordinator, **TURNS_21))
-    remove(episode, on=date(2026, 2, 28), reason=RemovalReason.GOALS_MET)
+    remove(episode, on=date(2026, 2, 28), reason=RemovalReason.GOALS_MET,
+           planned=date(2026, 2, 28))
     assert status_of(episode) == S.REMOVAL_INITIATED
+
+
+def test_a_removal_planned_past_the_21st_birthday_must_be_no_longer_eligible(coordinator):
+    episode = episode_of(enrolled_member(coordinator, **TURNS_21))
+    with refused("The member is 21 on the planned termination date (2026-03-01)"):
+        services.removal_initiate(episode=episode, initiated_on=date(2026, 2, 20),
+                                  reason=RemovalReason.GOALS_MET,
+                                  planned_termination_date=date(2026, 3, 1))
+    assert status_of(episode) == S.ENROLLED
+    removal = services.removal_initiate(episode=episode, initiated_on=date(2026, 2, 20),
+                                        reason=RemovalReason.GOALS_MET,
+                                        planned_termination_date=date(2026, 2, 28))
+    with refused("The member is 21 on the planned termination date (2026-03-05)"):
+        services.aftercare_update(removal=removal, planned_termination_date=date(2026, 3, 5))
+    removal.refresh_from_db()
+    assert removal.planned_termination_date == date(2026, 2, 28)
 
 
 def _referral_dates():

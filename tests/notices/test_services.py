@@ -14,7 +14,7 @@ from cares.deadlines.models import Deadline
 from cares.staff.models import Program
 from members.models import Episode, Guardian
 from notices import delivery as delivery_services
-from notices import services
+from notices import rendering, services
 from notices.models import (
     Channel,
     DeliveryStatus,
@@ -402,7 +402,10 @@ def test_the_language_is_the_familys(coordinator):
 
 def test_the_nightly_sweep_drafts_what_is_missing(coordinator, django_capture_on_commit_callbacks):
     enrolled = enrolled_member(coordinator)
-    terminated = letter_ready_member(coordinator)
+    # Enrolled 5 days before termination: its enrollment letter deadline was still open on
+    # the termination date, so it is excepted and owes nothing.
+    terminated = letter_ready_member(coordinator,
+                                     referral_date=timezone.localdate() - timedelta(days=5))
     terminate_member(terminated)
     already = letter_ready_member(coordinator)
     services.letter_draft(episode=already.episodes.get(), kind="enrollment")
@@ -412,9 +415,21 @@ def test_the_nightly_sweep_drafts_what_is_missing(coordinator, django_capture_on
     assert len(callbacks) == 1  # one group of render chunks
     assert Letter.objects.filter(member=enrolled, kind="enrollment").exists()
     assert Letter.objects.filter(member=terminated, kind="termination").exists()
-    # A terminated episode owes no enrollment letter any more.
+    # A terminated episode whose enrollment letter was not yet due owes none any more.
     assert not Letter.objects.filter(member=terminated, kind="enrollment").exists()
     assert services.draft_missing_letters() == {"enrollment": 0, "termination": 0}
+
+
+def test_an_enrollment_letter_overdue_at_termination_is_still_drafted(coordinator):
+    """deadlines.md reading 9: an enrollment letter already overdue on the termination date
+    stays owed, so the sweep still drafts it."""
+    today = timezone.localdate()
+    member = letter_ready_member(coordinator, referral_date=today - timedelta(days=60))
+    episode = member.episodes.get()
+    assert episode.effective_date + timedelta(days=30) < today
+    terminate_member(member, on=today)
+    assert services.draft_missing_letters() == {"enrollment": 1, "termination": 1}
+    assert Letter.objects.filter(member=member, kind="enrollment").exists()
 
 
 def test_the_hook_for_members_services_drafts_after_commit(
@@ -427,6 +442,22 @@ def test_the_hook_for_members_services_drafts_after_commit(
         services.letter_draft_after_commit(episode_id=member.episodes.get().pk,
                                            kind="enrollment")
     assert queued == [(member.episodes.get().pk, "enrollment")]
+
+
+def test_enrolling_and_terminating_queue_their_letter_drafts(
+        coordinator, django_capture_on_commit_callbacks, monkeypatch):
+    """PS VIII, IX.C: the letter is drafted by a worker as soon as the enrollment or the
+    termination commits, not only by the nightly sweep."""
+    queued = []
+    monkeypatch.setattr("notices.tasks.letter_draft_task.delay",
+                        lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        member = enrolled_member(coordinator)
+    episode = member.episodes.get()
+    assert queued == [(episode.pk, "enrollment")]
+    with django_capture_on_commit_callbacks(execute=True):
+        terminate_member(member)
+    assert queued[1:] == [(episode.pk, "termination")]
 
 
 def test_the_release_date_is_on_the_letter(coordinator):
@@ -446,3 +477,18 @@ def test_an_email_stuck_in_sending_is_not_resent_until_staff_ask(coordinator):
     assert delivery_services.letter_email_retry(letter=letter) == 1
     assert delivery_services.letter_email_send(delivery_id=delivery.pk) is True
     assert len(mail.outbox) == 1
+
+
+def test_the_shipped_templates_come_back_after_a_flush():
+    """A test database flush (or a damaged table) empties what the data migration installed;
+    post_migrate puts the shipped templates back, once."""
+    from notices.models import LetterTemplate
+
+    shipped = LetterTemplate.objects.count()
+    assert shipped == len(rendering.shipped_templates())
+    LetterTemplate.objects.all().delete()
+    assert services.shipped_templates_install() == shipped
+    assert services.shipped_templates_install() == 0
+    english = LetterTemplate.objects.get(kind="enrollment", language="en")
+    assert english.approved_at is not None
+    assert LetterTemplate.objects.get(kind="enrollment", language="vi").approved_at is None

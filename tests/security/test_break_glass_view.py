@@ -45,6 +45,11 @@ def test_a_coordinator_opens_a_member_outside_their_team_with_a_reason(
     assert (event.priority, event.reason, event.member_id, event.actor) == (
         "high", REASON, member.pk, coordinator.user)
     assert event.path == reverse("break_glass") and event.client_address == "127.0.0.1"
+    # Every read under the grant is high priority too, with the grant's reason.
+    [read] = AuditEvent.objects.filter(action=Action.READ, member_id=member.pk,
+                                       actor=coordinator.user)
+    assert (read.priority, read.reason, read.detail["break_glass_grant"]) == (
+        "high", REASON, grant.pk)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [director.user.email]
     assert f"#{member.pk}" in mail.outbox[0].body and REASON in mail.outbox[0].body

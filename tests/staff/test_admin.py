@@ -74,3 +74,19 @@ def test_director_admin_pages_open(client, director):
     for name in ["staffprofile", "credential", "roleassignment", "training", "program"]:
         assert client.get(reverse(f"admin:staff_{name}_changelist")).status_code == 200
     assert Decimal(director.clinical_experience_years) == 10
+
+
+def test_deactivating_in_the_admin_ends_the_accounts_sessions(client, director, coordinator):
+    from django.test import Client
+
+    theirs = Client()
+    sign_in(theirs, coordinator.user)
+    assert theirs.get("/members/").status_code == 200
+    sign_in(client, director.user)
+    data = inline_post(coordinator, roles=[])
+    del data["active"]
+    url = reverse("admin:staff_staffprofile_change", args=[coordinator.pk])
+    assert client.post(url, data).status_code == 302
+    coordinator.user.refresh_from_db()
+    assert not coordinator.user.is_active
+    assert theirs.get("/members/").status_code == 302  # signed out

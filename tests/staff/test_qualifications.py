@@ -128,6 +128,13 @@ def test_senior_care_manager_masters_route(education, years, ok):
       "relevant_experience_years": "1"}, True),
     ({"education": "bachelor", "human_services_degree": True,
       "relevant_experience_years": "0.9"}, False),
+    # IV.B.4.a.3: the bachelor's route counts years with the target population.
+    ({"education": "bachelor", "human_services_degree": True,
+      "target_population_years": "1"}, True),
+    ({"education": "bachelor", "human_services_degree": True,
+      "target_population_years": "0.9", "relevant_experience_years": "0.9"}, False),
+    ({"education": "bachelor", "human_services_degree": False,
+      "target_population_years": "5"}, False),
     ({"education": "associate", "human_services_degree": True,
       "relevant_experience_years": "1"}, True),
     ({"education": "associate", "human_services_degree": False,
