@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEMBERS ?= 300
 
-.PHONY: run test install system-deps lint migrate demo bench clean
+.PHONY: run test install system-deps lint migrate demo bench bench-letters clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ lint: install
 BENCH_MEMBERS ?= 20000
 bench: install
 	DEBUG=1 $(BIN)/python manage.py bench --members $(BENCH_MEMBERS)
+
+# Letter rendering (issue 8): a minimal WeasyPrint page as the baseline, the median ms per
+# letter in English and Chinese, and a batch of LETTERS letters on WORKERS worker processes.
+LETTERS ?= 500
+WORKERS ?= 2
+bench-letters: install system-deps
+	$(BIN)/python -m notices.bench_letters --letters $(LETTERS) --workers $(WORKERS)
 
 clean:
 	rm -rf var/broker var/celery-results var/staticfiles

@@ -118,10 +118,11 @@ if PRODUCTION:
     _db = DATABASES["default"]
     if "postgresql" not in _db["ENGINE"]:
         raise ImproperlyConfigured("Production runs on PostgreSQL (set DATABASE_URL).")
-    if _db.get("OPTIONS", {}).get("sslmode") not in ("require", "verify-ca", "verify-full"):
+    # "require" encrypts but accepts any certificate: the server must be verified too.
+    if _db.get("OPTIONS", {}).get("sslmode") not in ("verify-ca", "verify-full"):
         raise ImproperlyConfigured(
-            "Production needs TLS to PostgreSQL: add ?sslmode=verify-full (or require) to "
-            "DATABASE_URL.")
+            "Production needs TLS to PostgreSQL with a verified certificate: add "
+            "?sslmode=verify-full to DATABASE_URL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
@@ -253,8 +254,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     _default_results = CELERY_BROKER_URL
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_default_results)
-if PRODUCTION and not (CELERY_BROKER_URL.startswith("rediss://")
-                       and CELERY_RESULT_BACKEND.startswith("rediss://")):
+if PRODUCTION and not all(url.startswith("rediss://") and "ssl_cert_reqs=required" in url
+                          for url in (CELERY_BROKER_URL, CELERY_RESULT_BACKEND)):
     raise ImproperlyConfigured(
         "Production needs TLS to Redis: CELERY_BROKER_URL and CELERY_RESULT_BACKEND must use "
         "rediss:// (with ?ssl_cert_reqs=required).")
@@ -297,5 +298,9 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 # Letters to families carry PHI: in production they leave through the program's secure mail
 # gateway, e.g. CARES_MAIL_GATEWAY=smtp+tls://user:pass@gateway.example:587. Unset: Django's
 # default e-mail backend (EMAIL_URL; the console in development).
-CARES_MAIL_GATEWAY = (env.email_url("CARES_MAIL_GATEWAY")
-                      if env.str("CARES_MAIL_GATEWAY", default="") else None)
+_gateway = env.str("CARES_MAIL_GATEWAY", default="")
+CARES_MAIL_GATEWAY = env.email_url("CARES_MAIL_GATEWAY") if _gateway else None
+if PRODUCTION and not _gateway.startswith(("smtp+tls://", "smtp+ssl://")):
+    raise ImproperlyConfigured(
+        "Production sends letters (PHI) only through the program's secure mail gateway: set "
+        "CARES_MAIL_GATEWAY=smtp+tls://user:password@gateway:587 (or smtp+ssl://).")

@@ -229,6 +229,19 @@ class EnrollmentForm(forms.Form):
                 if staff != primary]
 
 
+class CareTeamForm(EnrollmentForm):
+    """A change of the designated primary contact and care team, from a date (PS VI.B.1.a)."""
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"].label = _("The change takes effect on")
+        if episode is not None and episode.primary_contact_id:
+            self.fields["primary_contact"].initial = episode.primary_contact_id
+            self.fields["team"].initial = [
+                m.staff_id for m in episode.member.care_team.filter(until__isnull=True)
+                if m.staff_id != episode.primary_contact_id]
+
+
 # --- Removal of assignment (PS IX) ------------------------------------------------------------
 
 class RemovalForm(forms.ModelForm):

@@ -313,12 +313,7 @@ def enrollment_create(*, episode: Episode, effective_date: date, primary_contact
     if age_on(member.date_of_birth, effective_date) >= MAX_AGE:
         problems.append(_("The member is 21 or older on the effective date."))
     problems.extend(primary_contact_problems(primary_contact, effective_date))
-    for staff, role in team:
-        if not staff.active:
-            problems.append(_("%(name)s is not active.") % {"name": staff})
-        elif not staff.roles.filter(role=role).exists():
-            problems.append(_("%(name)s does not hold the %(role)s role.")
-                            % {"name": staff, "role": Role(role).label.lower()})
+    problems.extend(_team_problems(team))
     _refuse(problems)
     episode.effective_date = effective_date
     episode.primary_contact = primary_contact
@@ -327,6 +322,46 @@ def enrollment_create(*, episode: Episode, effective_date: date, primary_contact
     care_team_set(member=member, on=effective_date,
                   team=[(primary_contact, primary_role), *team], actor=actor)
     _draft_letter_after_commit(episode, "enrollment")
+    return episode
+
+
+def _team_problems(team: Sequence[tuple[StaffProfile, str]]) -> list[str]:
+    problems = []
+    for staff, role in team:
+        if not staff.active:
+            problems.append(_("%(name)s is not active.") % {"name": staff})
+        elif not staff.roles.filter(role=role).exists():
+            problems.append(_("%(name)s does not hold the %(role)s role.")
+                            % {"name": staff, "role": Role(role).label.lower()})
+    return problems
+
+
+@transaction.atomic
+def care_team_change(*, episode: Episode, on: date, primary_contact: StaffProfile,
+                     team: Sequence[tuple[StaffProfile, str]] = (),
+                     actor: User | None = None) -> Episode:
+    """Reassign an enrolled member's designated primary contact and care team from ``on``
+    (PS VI.B.1.a): the new primary contact passes the same check as at enrollment; the staff
+    who leave the team leave it that day, and the history of who was on it is kept."""
+    problems: list[str] = []
+    if episode.status not in (EpisodeStatus.ENROLLED, EpisodeStatus.REMOVAL_INITIATED):
+        problems.append(_("Only an enrolled member's care team can be changed; this episode is "
+                          "%(status)s.") % {"status": episode.get_status_display().lower()})
+    elif on < episode.effective_date:
+        problems.append(_("The change cannot take effect before the enrollment effective date "
+                          "(%(date)s).") % {"date": episode.effective_date.isoformat()})
+    _not_future(on, _("The date the change takes effect"), problems)
+    problems.extend(primary_contact_problems(primary_contact, on))
+    problems.extend(_team_problems(team))
+    _refuse(problems)
+    if episode.primary_contact_id != primary_contact.pk:
+        episode.primary_contact = primary_contact
+        episode.save(update_fields=["primary_contact"])
+        audit_change(action=Action.UPDATE, obj=episode, member=episode.member_id, actor=actor,
+                     fields=["primary_contact"])
+    care_team_set(member=episode.member, on=on,
+                  team=[(primary_contact, primary_contact_role(primary_contact, on)), *team],
+                  actor=actor)
     return episode
 
 

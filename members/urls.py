@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/eligibility/", views.eligibility_view, name="eligibility"),
     path("<int:pk>/consent/", views.consent_view, name="consent"),
     path("<int:pk>/enroll/", views.enroll_view, name="enroll"),
+    path("<int:pk>/care-team/", views.care_team_view, name="care_team"),
     path("<int:pk>/removal/", views.removal_view, name="removal"),
     path("<int:pk>/aftercare/", views.aftercare_view, name="aftercare"),
     path("<int:pk>/terminate/", views.terminate_view, name="terminate"),

@@ -41,6 +41,7 @@ from cares.languages import language_name
 from members import records, services
 from members.forms import (
     AftercareForm,
+    CareTeamForm,
     EligibilityForm,
     EngagementForm,
     EnrollmentForm,
@@ -370,6 +371,22 @@ def enroll_view(request, member):
             "name": member, "date": saved.effective_date.isoformat()})
     return _form_page(request, member=member, episode=episode, form=form, refused=refused,
                       title=_("Enrollment"), citation="PS VIII, VI.B.1.a")
+
+
+@member_view("GET", "POST", change=True)
+def care_team_view(request, member):
+    episode = services.current_episode(member)
+    form = CareTeamForm(_data(request), episode=episode)
+    saved, refused = _save(request, form, lambda data: services.care_team_change(
+        episode=_referred(episode), on=data["effective_date"],
+        primary_contact=data["primary_contact"], team=form.team_roles(), actor=request.user))
+    if saved:
+        return _done(request, member, _("The care team is changed from %(date)s.") % {
+            "date": form.cleaned_data["effective_date"].isoformat()})
+    return _form_page(request, member=member, episode=episode, form=form, refused=refused,
+                      title=_("Change the care team"), citation="PS VI.B.1.a",
+                      intro=_("Staff who are not kept leave the care team on this date; the "
+                              "history of who was on it is kept."))
 
 
 @member_view("GET", "POST", change=True)

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 # Worth a retry: the network, the mail gateway, a busy or restarting database.
 TRANSIENT = (ConnectionError, TimeoutError, OSError, OperationalError)
 # Letters rendered by one task, in one child process: big enough to amortise the fork, small
-# enough to spread a batch over the workers (scripts/bench_letters.py measured it).
+# enough to spread a batch over the workers (notices/bench_letters.py measures it).
 CHUNK_SIZE = 10
 
 

@@ -21,7 +21,7 @@ from cares.access import staff_profile, visible_members
 from cares.dashboards.actions import REFERRAL_RULES, action_url, has_form
 from cares.dashboards.statuses import status_q
 from cares.deadlines.models import Deadline
-from cares.deadlines.rules import OPEN, OVERDUE, RULES
+from cares.deadlines.rules import OPEN, OVERDUE, RULES, referral_follow_up_due
 from members.models import (
     CareTeamMember,
     Episode,
@@ -33,7 +33,6 @@ from members.models import (
 
 SOON_DAYS = 7
 MONTH_DAYS = 30
-FOLLOW_UP_DAYS = 30  # PS VI.D.2.b: follow-up within 30 days of the scheduled service date
 RELEASE_DAYS = 30
 BIRTHDAYS = {16: 90, 21: 183}  # age -> look-ahead in days (21: from 20½, PS VI.C.5)
 LIMIT = 100  # rows shown per section; the CSV export has them all
@@ -145,7 +144,7 @@ def referrals_waiting(user, today: date, *, limit: int | None = LIMIT) -> list[R
     rows = qs[:limit] if limit else qs
     out = []
     for r in rows:
-        due = r.scheduled_on + timedelta(days=FOLLOW_UP_DAYS)
+        due = referral_follow_up_due(r.scheduled_on)
         out.append(ReferralItem(r, due, (due - today).days))
     return out
 

@@ -30,6 +30,7 @@ STATUSES = (MET, LATE, OPEN, OVERDUE, EXCEPTED)
 TERMINATED_REASON = "member terminated"
 DEFAULT_TRANSITION_PLAN_DAYS = 60
 LETTER_DAYS = timedelta(days=30)  # PS VIII, IX.C: a letter within 30 days of its start
+FOLLOW_UP_WITHIN = timedelta(days=30)  # PS VI.D.2.b: 30 days from the scheduled service date
 
 
 @dataclass(frozen=True)
@@ -263,12 +264,17 @@ def _letter(rule: str, start: date | None, sent: Event | None, as_of: date) -> l
     return [_make(rule, start, start + LETTER_DAYS, satisfied, as_of)]
 
 
+def referral_follow_up_due(scheduled: date) -> date:
+    """PS VI.D.2.b: the follow-up is due no later than 30 days after the scheduled date."""
+    return scheduled + FOLLOW_UP_WITHIN
+
+
 def referral_follow_up(referral: ReferralFacts, as_of: date) -> Deadline | None:
     """One referral's follow-up deadline on ``as_of`` (reading 6), or None before it exists."""
     start = referral.scheduled
     if start is None or start > as_of:
         return None
-    due = start + timedelta(days=30)
+    due = referral_follow_up_due(start)
     if referral.exception_reason.strip():  # reading 6: excepted, whatever else
         return Deadline("referral_follow_up", start, due, EXCEPTED, ref=referral.key,
                         exception=referral.exception_reason.strip())

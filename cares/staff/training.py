@@ -79,18 +79,21 @@ def initial_training_completed_on(roles: Iterable[str],
 
 def training_status(hire_date: date, roles: Iterable[str],
                     trainings: Iterable[tuple[str, date]], on: date) -> TrainingStatus:
-    """Initial training first; once complete, the annual cycle anchored on its completion."""
-    trainings = list(trainings)
-    roles = list(roles)
+    """Initial training first; once complete, the current cycle of annual training, read from
+    the rule book (``staff_annual_training``) rather than computed a second time."""
+    from cares.deadlines.rules import OVERDUE, StaffTrainingFacts, compute_staff
+
+    trainings = tuple(trainings)
+    roles = tuple(roles)
     completed_on, missing = initial_training_completed_on(roles, trainings, on)
     if completed_on is None:
         due = initial_training_due(hire_date)
         return TrainingStatus("overdue" if on > due else "due", due, None, missing)
-    anchor = completed_on
-    annuals = sorted(d for t, d in trainings if t == TrainingTopic.ANNUAL and d <= on)
-    while True:
-        due = anchor + relativedelta(months=ANNUAL_TRAINING_MONTHS)
-        nxt = next((d for d in annuals if d > anchor), None)
-        if nxt is None:
-            return TrainingStatus("overdue" if on > due else "complete", due, anchor)
-        anchor = nxt
+    annual = [d for d in compute_staff(StaffTrainingFacts(hire_date, roles, trainings), on)
+              if d.rule == "staff_annual_training"]
+    if not annual:  # hired after ``on``: no deadline exists yet
+        return TrainingStatus("complete", completed_on + relativedelta(
+            months=ANNUAL_TRAINING_MONTHS), completed_on)
+    current = annual[-1]  # a chain ends with its one unsatisfied cycle
+    return TrainingStatus("overdue" if current.status == OVERDUE else "complete", current.due,
+                          current.start)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from cares.deadlines.rules import referral_follow_up_due
 from members.coordination.models import ClosureReason, ReferralStatus
 
 S = ReferralStatus
@@ -22,7 +23,6 @@ REFERRAL_PIPELINE: dict[str, tuple[str, ...]] = {
     S.CLOSED: (),
 }
 
-FOLLOW_UP_DAYS = 30  # PS VI.D.2.b: no later than 30 days after the scheduled service date
 EXCEPTION_BEYOND_DAYS = 30  # PS VI.D.2.c: scheduled more than 30 days after the referral
 STALE_AFTER = relativedelta(months=1)  # CLR: every referral status is updated at least monthly
 
@@ -73,7 +73,8 @@ def is_stale(status: str, last_change: date, on: date) -> bool:
 
 
 def follow_up_due(scheduled_on: date | None) -> date | None:
-    return scheduled_on + timedelta(days=FOLLOW_UP_DAYS) if scheduled_on else None
+    """The follow-up's due date, from the one rule book (PS VI.D.2.b)."""
+    return referral_follow_up_due(scheduled_on) if scheduled_on else None
 
 
 def scheduled_beyond_30(referred_on: date, scheduled_on: date | None) -> bool:

@@ -596,3 +596,42 @@ def test_admin_lists_every_members_model(client, coordinator, records_of):
     member = records_of[0]
     assert client.get(reverse("admin:members_member_history", args=[member.pk])
                       ).status_code == 200
+
+
+def test_the_care_team_is_changed_from_a_date_and_its_history_kept(coordinator_client,
+                                                                   coordinator):
+    """PS VI.B.1.a: a new designated primary contact and team, from a date; who left the team
+    and when stays on record."""
+    member = enrolled_member(coordinator, referral_date=REFERRED_ON)
+    family = make_staff("family_support", caregiver_of_special_needs_youth=True)
+    successor = make_staff("care_coordinator")
+    page = html(coordinator_client.get(reverse("members:detail", args=[member.pk])))
+    assert reverse("members:care_team", args=[member.pk]) in page
+    response = coordinator_client.post(reverse("members:care_team", args=[member.pk]), {
+        "effective_date": day(20), "primary_contact": successor.pk, "team": [family.pk]})
+    assert response.status_code == 302
+    episode = services.current_episode(member)
+    assert episode.primary_contact == successor
+    current = {(m.staff, m.role) for m in member.care_team.filter(until__isnull=True)}
+    assert current == {(successor, "care_coordinator"), (family, "family_support")}
+    left = member.care_team.get(staff=coordinator)
+    assert left.until == REFERRED_ON + timedelta(days=20)
+    # The coordinator who left no longer sees the member.
+    assert coordinator_client.get(reverse("members:detail", args=[member.pk])).status_code \
+        == 404
+
+
+def test_an_unqualified_primary_contact_is_refused_and_nothing_changes(coordinator_client,
+                                                                        coordinator):
+    member = enrolled_member(coordinator, referral_date=REFERRED_ON)
+    family = make_staff("family_support", caregiver_of_special_needs_youth=True)
+    before = snapshot()
+    response = coordinator_client.post(reverse("members:care_team", args=[member.pk]), {
+        "effective_date": day(20), "primary_contact": family.pk})
+    assert response.status_code == 200
+    assert snapshot() == before
+    assert services.current_episode(member).primary_contact == coordinator
+    response = coordinator_client.post(reverse("members:care_team", args=[member.pk]), {
+        "effective_date": day(-1), "primary_contact": coordinator.pk})
+    assert "before the enrollment effective date" in html(response)
+    assert snapshot() == before

@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://cares@db.example.org:5432/cares?sslmode=verify-full",
     "CELERY_BROKER_URL": "rediss://redis.example.org:6380/0?ssl_cert_reqs=required",
     "ALLOWED_HOSTS": "cares.example.org",
+    "CARES_MAIL_GATEWAY": "smtp+tls://cares:secret@mail-gateway.example.org:587",
 }
 
 
@@ -41,7 +42,13 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
 
 @pytest.mark.parametrize(("override", "message"), [
     ({"DATABASE_URL": "postgres://cares@db.example.org:5432/cares"}, "TLS to PostgreSQL"),
+    ({"DATABASE_URL": "postgres://cares@db.example.org:5432/cares?sslmode=require"},
+     "verified certificate"),
     ({"CELERY_BROKER_URL": "redis://redis.example.org:6379/0"}, "TLS to Redis"),
+    ({"CELERY_BROKER_URL": "rediss://redis.example.org:6380/0?ssl_cert_reqs=none"},
+     "TLS to Redis"),
+    ({"CARES_MAIL_GATEWAY": ""}, "secure mail gateway"),
+    ({"CARES_MAIL_GATEWAY": "smtp://mail.example.org:25"}, "secure mail gateway"),
     ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "PostgreSQL"),
     ({"SECRET_KEY": ""}, "SECRET_KEY"),
     ({"DEBUG": "1"}, "DEBUG must be off"),

@@ -38,7 +38,8 @@ MEMBER_ROUTES = member_routes()
 # The member URLs that exist today: the walk must find at least these.
 KNOWN = {
     "members:detail", "members:edit", "members:eligibility", "members:consent",
-    "members:enroll", "members:removal", "members:aftercare", "members:terminate",
+    "members:enroll", "members:care_team", "members:removal", "members:aftercare",
+    "members:terminate",
     "members:refer", "members:guardian_add", "members:guardian_edit", "members:contact_add",
     "members:contact_remove", "members:release_add", "members:release_revoke",
     "document_download",

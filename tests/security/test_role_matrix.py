@@ -43,6 +43,7 @@ members:edit                                200 200 200 404 403 404 404
 members:eligibility                         200 200 200 404 403 404 404
 members:consent                             200 200 200 404 403 404 404
 members:enroll                              200 200 200 404 403 404 404
+members:care_team                           200 200 200 404 403 404 404
 members:removal                             200 200 200 404 403 404 404
 members:aftercare                           200 200 200 404 403 404 404
 members:terminate                           200 200 200 404 403 404 404

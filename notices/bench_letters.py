@@ -13,8 +13,8 @@ Everything runs in a throw-away folder (SQLite database unless --database-url na
 throw-away PostgreSQL database, private storage, and the filesystem broker unless
 --broker-url names a Redis database to use, which is faster to poll):
 
-    .venv/bin/python scripts/bench_letters.py
-    .venv/bin/python scripts/bench_letters.py --broker-url redis://127.0.0.1:6379/9
+    make bench-letters          (or: .venv/bin/python -m notices.bench_letters)
+    .venv/bin/python -m notices.bench_letters --broker-url redis://127.0.0.1:6379/9
 
 Fictional data only. Nothing outside the temporary folder (and the Redis database given) is
 touched; the workers started here are stopped at the end.
