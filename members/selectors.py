@@ -159,6 +159,17 @@ def member_timeline(member: Member, detail: dict | None = None, *,
                                         _("Right to choose providers explained"), "", "PS VIII",
                                         consented - 1))
         removal = getattr(episode, "removal", None)
+        if removal:
+            events.append(TimelineEvent(
+                removal.initiated_on, _("Removal of assignment initiated: %(reason)s")
+                % {"reason": removal.get_reason_display()},
+                _("planned termination %(date)s") % {
+                    "date": removal.planned_termination_date.isoformat()}, "PS IX.A",
+                _STATUS_RANK[EpisodeStatus.REMOVAL_INITIATED] - 1))
+            if removal.consent_signed_on:
+                events.append(TimelineEvent(removal.consent_signed_on,
+                                            _("Removal consent signed"),
+                                            removal.consent_signed_by, "PS IX.B.1"))
         if removal and removal.plan_completed_on:
             events.append(TimelineEvent(removal.plan_completed_on,
                                         _("Aftercare/transition plan complete"), "", "PS IX.B"))

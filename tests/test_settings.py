@@ -48,7 +48,8 @@ def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def test_default_database_follows_database_url():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    # cares.settings itself: tests.settings gives the suite a var/ of its own.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cares.settings"}
     env.pop("CARES_VAR_DIR", None)
     proc = _python(_DUMP_DATABASE, env)
     assert proc.returncode == 0, proc.stderr

@@ -324,10 +324,13 @@ def test_timeline_includes_releases_removal_and_departures(coordinator):
                               services_in_place="s", medications="m")
     services.care_team_set(member=member, on=date(2026, 4, 20), team=[])
     titles = [(e.on, e.title) for e in member_timeline(member, clinical=True)]
-    assert titles[:5] == [
+    assert titles[:7] == [
         (date(2026, 4, 20), "Left the care team"),
         (date(2026, 4, 10), "Aftercare/transition plan complete"),
+        (date(2026, 4, 2), "Removal consent signed"),
         (date(2026, 4, 1), "Removal initiated"),
+        (date(2026, 4, 1), "Removal of assignment initiated: "
+                           f"{removal.get_reason_display()}"),
         (date(2026, 3, 1), "Release of information revoked"),
         (date(2026, 2, 1), "Release of information signed"),
     ]
