@@ -231,6 +231,48 @@ def _record_break_glass_read(user, member) -> None:
                  detail={"break_glass_grant": grant.pk if grant else None})
 
 
+# --- Consultations with the senior medical professional (PS IV.A.2) --------------------------
+# The senior medical professional sees no member record: only the consultations addressed to
+# them (minimum necessary), each read recorded like any other.
+
+def may_answer_consultations(user) -> bool:
+    """An active senior medical professional (their own queue of consultations)."""
+    from cares.staff.models import Role
+
+    profile = staff_profile(user)
+    return bool(profile is not None and profile.active and user.is_active
+                and profile.roles.filter(role=Role.SENIOR_MEDICAL_PROFESSIONAL).exists())
+
+
+def consultations_for(user):
+    """The consultations addressed to ``user`` (none unless they may answer them)."""
+    from members.models import ConsultationRequest
+
+    if not may_answer_consultations(user):
+        return ConsultationRequest.objects.none()
+    return ConsultationRequest.objects.filter(consultant=staff_profile(user))
+
+
+def consultation_for(user, pk: int, consult_id: int):
+    """Consultation ``consult_id`` of member ``pk`` if it is addressed to ``user``, with the
+    read recorded; otherwise 404 and a denied-access audit event, as for a member."""
+    from django.http import Http404
+
+    from cares.audit.models import Action
+    from cares.audit.services import audit_record
+    from members.models import Member
+
+    consult = consultations_for(user).select_related("member", "requested_by__user").filter(
+        pk=consult_id, member_id=pk).first()
+    if consult is None:
+        exists = Member.objects.filter(pk=pk).exists()
+        audit_record(action=Action.DENIED, actor=user, member=pk if exists else None,
+                     detail={"member_id": pk, "consultation": consult_id})
+        raise Http404
+    audit_record(action=Action.READ, actor=user, member=consult.member, obj=consult)
+    return consult
+
+
 def member_view(*methods: str, change: bool = False):
     """Decorator for a view of one member (URL parameter ``pk``), downloads and exports
     included. ``pk`` becomes the member if the user may see it (404 otherwise, whatever the

@@ -55,6 +55,9 @@ urlpatterns = [
     path("<int:pk>/case-reviews/new/", coordination.case_review_add_view,
          name="case_review_add"),
     path("<int:pk>/consultations/new/", coordination.consult_add_view, name="consult_add"),
+    path("consultations/", coordination.consultation_queue_view, name="consultations"),
+    path("<int:pk>/consultations/<int:consult_id>/answer/", coordination.consult_answer_view,
+         name="consult_answer"),
     path("<int:pk>/consultations/<int:consult_id>/response/",
          coordination.consult_response_view, name="consult_response"),
 ]

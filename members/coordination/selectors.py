@@ -8,7 +8,7 @@ the compliance report never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -18,6 +18,7 @@ from cares.deadlines.facts import closure_facts, inquiry_facts, referral_facts
 from cares.deadlines.rules import Deadline, compute_business_day_rule, referral_follow_up
 from members.coordination import rules
 from members.coordination.models import (
+    ConsultationRequest,
     ExceptionKind,
     ReferralFollowUp,
     ReferralStatus,
@@ -133,6 +134,25 @@ def consult_deadline(consult, on: date) -> Deadline | None:
         ref=str(consult.pk), requested=timezone.localdate(consult.requested_at),
         answered=(responded, None) if responded else None)], on)
     return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class ConsultRow:
+    consult: ConsultationRequest
+    deadline: Deadline | None
+
+
+def consultation_queue(qs: QuerySet[ConsultationRequest], on: date, *,
+                       answered_days: int = 30) -> list[ConsultRow]:
+    """A senior medical professional's consultations: unanswered first, oldest first, then
+    those answered in the last ``answered_days`` days, newest first (one query)."""
+    since = on - timedelta(days=answered_days)
+    rows = list(qs.filter(Q(responded_at__isnull=True) | Q(responded_at__date__gte=since))
+                .select_related("member", "requested_by__user"))
+    rows.sort(key=lambda c: (c.responded_at is not None,
+                             c.requested_at if c.responded_at is None
+                             else -c.responded_at.timestamp()))
+    return [ConsultRow(c, consult_deadline(c, on)) for c in rows]
 
 
 def _yes_no(value: bool | None) -> str:

@@ -10,17 +10,21 @@ service writes. A refused step shows the service's reasons, keeps the input and 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cares.access import (
     VIEW_ALL_MEMBERS,
     VIEW_MEMBER,
+    consultation_for,
+    consultations_for,
     may,
+    may_answer_consultations,
     may_change_member,
     may_see_clinical,
     member_view,
@@ -340,6 +344,38 @@ def consult_response_view(request, member, consult_id: int):
                       title=_("Consultation response"), citation="PS IV.A.2",
                       intro=_("Request to %(who)s at %(when)s.") % {
                           "who": consult.consultant, "when": requested})
+
+
+# --- The senior medical professional's consultations (PS IV.A.2) ---------------------------------
+
+@require_GET
+def consultation_queue_view(request):
+    """The consultations addressed to me: unanswered first (due in one business day), then
+    the last 30 days' answers. Only these, never the rest of the member's record."""
+    if not may_answer_consultations(request.user):
+        raise PermissionDenied
+    rows = selectors.consultation_queue(consultations_for(request.user), timezone.localdate())
+    audit_members_listed(members=[row.consult.member for row in rows], request=request,
+                         detail={"page": "consultations"})
+    return render(request, "members/consultations.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def consult_answer_view(request, pk: int, consult_id: int):
+    consult = consultation_for(request.user, pk, consult_id)
+    form = ConsultResponseForm(_data(request))
+    saved, refused = _save(request, form, lambda data: coordination.consult_respond(
+        consult=consult, actor=request.user, **data))
+    if saved:
+        messages.success(request, _("Consultation response recorded."))
+        return redirect("members:consultations")
+    requested = timezone.localtime(consult.requested_at).strftime("%Y-%m-%d %H:%M")
+    return render(request, "members/form.html", {
+        "form": form, "refused": refused, "title": _("Answer a consultation"),
+        "citation": "PS IV.A.2", "cancel_url": reverse("members:consultations"),
+        "intro": _("%(member)s · asked by %(who)s at %(when)s: %(question)s") % {
+            "member": consult.member, "who": consult.requested_by or _("the care team"),
+            "when": requested, "question": consult.question}})
 
 
 # --- The referrals worklist -----------------------------------------------------------------------

@@ -34,6 +34,8 @@ from tests.security.world import (
 pytestmark = pytest.mark.django_db
 
 MEMBER_ROUTES = member_routes()
+# Member URLs opened by the consultation's senior medical professional, not the care team.
+CONSULTANT_ROUTES = {"members:consult_answer"}
 
 # The member URLs that exist today: the walk must find at least these.
 KNOWN = {
@@ -204,8 +206,10 @@ def test_a_record_of_another_member_is_404_under_ones_own_member(world, route):
 def test_the_post_data_is_plausible(world, route):
     """The same POST by the member's own coordinator is not refused for its input: it is
     saved (302), or a form shows a service's refusal with no field errors, or the page takes
-    no POST (405). So the 404 above is what stops the outsider."""
-    client = signed_in(world.coordinator.user)
+    no POST (405). So the 404 above is what stops the outsider. A consultation is answered
+    by the senior medical professional it is addressed to, not the care team."""
+    insider = world.medical if route.key in CONSULTANT_ROUTES else world.coordinator
+    client = signed_in(insider.user)
     response = client.post(member_url(route, world), plausible_post(world))
     assert response.status_code in (200, 302, 405), response.status_code
     if response.status_code == 200:

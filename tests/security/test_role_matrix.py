@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 #                                           director manager coordinator outsider family medical nobody  # noqa: E501
 EXPECTED_TABLE = """
-home                                        302 302 302 302 302 200 200
+home                                        302 302 302 302 302 302 200
 healthz                                     200 200 200 200 200 200 200
 login                                       302 302 302 302 302 302 302
 two_factor                                  302 302 302 302 302 302 302
@@ -73,6 +73,8 @@ members:on_call_add                         200 200 200 404 403 404 404
 members:case_review_add                     200 200 200 404 403 404 404
 members:consult_add                         200 200 200 404 403 404 404
 members:consult_response                    200 200 200 404 403 404 404
+members:consult_answer                      404 404 404 404 404 200 404
+members:consultations                       403 403 403 403 403 200 403
 letters:new                                 200 200 200 404 403 404 404
 letters:detail                              200 200 200 404 200 404 404
 letters:refresh                             405 405 405 404 403 404 404
