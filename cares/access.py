@@ -231,6 +231,12 @@ def _record_break_glass_read(user, member) -> None:
                  detail={"break_glass_grant": grant.pk if grant else None})
 
 
+def may_mail(user) -> bool:
+    """The daily mailing batch holds every member's letters: those who see all members and
+    manage them (program director, senior care managers)."""
+    return may(user, VIEW_ALL_MEMBERS) and may(user, MANAGE_MEMBERS)
+
+
 # --- Consultations with the senior medical professional (PS IV.A.2) --------------------------
 # The senior medical professional sees no member record: only the consultations addressed to
 # them (minimum necessary), each read recorded like any other.

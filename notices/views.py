@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cares.access import (
-    MANAGE_MEMBERS,
-    VIEW_ALL_MEMBERS,
-    may,
     may_change_member,
+    may_mail,
     member_view,
     permission_required,
 )
+from cares.audit.services import audit_members_listed
 from cares.languages import language_name
 from members.services import current_episode
 from notices import rendering, selectors, services
@@ -49,12 +48,6 @@ from notices.models import Channel, DeliveryStatus, LetterStatus, LetterTemplate
 # Letter templates are program settings, like the program's name and phone on every letter:
 # the program director's (the only role that may change the Program record).
 EDIT_TEMPLATES = "staff.change_program"
-
-
-def may_mail(user) -> bool:
-    """The daily mailing batch holds every member's letters: those who see all members and
-    manage them (program director, senior care managers)."""
-    return may(user, VIEW_ALL_MEMBERS) and may(user, MANAGE_MEMBERS)
 
 
 def _data(request):
@@ -303,6 +296,10 @@ def mailing_view(request):
                              % {"count": recorded})
         if not refused:
             return redirect(f"{reverse('letters:mailing')}?batch={batch.pk}")
+    audit_members_listed(members=sorted({d.letter.member for d in deliveries},
+                                        key=lambda m: m.pk),
+                         request=request, detail={"page": "mailing batch",
+                                                  "batch": batch.pk if batch else None})
     return _page(request, "notices/mailing.html", batch=batch, deliveries=deliveries,
                  form=form, refused=refused, **selectors.mailing_overview())
 

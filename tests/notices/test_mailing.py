@@ -103,6 +103,9 @@ def test_mailing_page_records_tracking_numbers_and_the_download_is_audited(coord
     client = sign_in(Client(), director.user)
     page = client.get(reverse("letters:mailing"))
     assert page.status_code == 200 and f"#{batch.pk}" in page.content.decode()
+    # The page shows the family's name and address: the member shown is recorded.
+    assert list(AuditEvent.objects.filter(action=Action.LIST, actor=director.user)
+                .values_list("member_id", flat=True)) == [letter.member_id]
     before = AuditEvent.objects.filter(action=Action.DOWNLOAD).count()
     download = client.get(reverse("letters:mailing_pdf") + f"?batch={batch.pk}")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
