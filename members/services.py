@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,17 +41,37 @@ MAX_AGE = 21  # under 21 (PS, preamble; PS VI.C.5)
 
 
 class LifecycleError(ValidationError):
-    """A lifecycle step was refused; ``messages`` say why."""
+    """A lifecycle step was refused; ``messages`` say why. Reasons about one input are keyed
+    by its name (``error_dict``), so a form shows them next to that field too."""
+
+
+class FieldProblem(str):
+    """A refusal reason about one input, named as the service's parameter."""
+
+    field: str
+
+    def __new__(cls, message: str, field: str):
+        problem = super().__new__(cls, message)
+        problem.field = field
+        return problem
 
 
 def _refuse(problems: list[str]) -> None:
-    if problems:
-        raise LifecycleError(problems)
+    if not problems:
+        return
+    if not any(isinstance(p, FieldProblem) for p in problems):
+        raise LifecycleError(list(problems))
+    keyed: dict[str, list[str]] = {}
+    for problem in problems:
+        keyed.setdefault(getattr(problem, "field", NON_FIELD_ERRORS), []).append(str(problem))
+    raise LifecycleError(keyed)
 
 
-def _not_future(value: date | None, label: str, problems: list[str]) -> None:
+def _not_future(value: date | None, label: str, problems: list[str],
+                field: str | None = None) -> None:
     if value and value > timezone.localdate():
-        problems.append(_("%(label)s cannot be in the future.") % {"label": label})
+        message = _("%(label)s cannot be in the future.") % {"label": label}
+        problems.append(FieldProblem(message, field) if field else message)
 
 
 def _move(episode: Episode, to: str, *, on: date, actor: User | None) -> None:
@@ -127,12 +147,14 @@ def referral_create(*, member: Member, referral_date: date, referral_source: str
     The member must be under 21 on the referral date and have no open episode.
     """
     problems: list[str] = []
-    _not_future(referral_date, _("The referral date"), problems)
+    _not_future(referral_date, _("The referral date"), problems, "referral_date")
     if member.date_of_birth and referral_date < member.date_of_birth:
-        problems.append(_("The referral date is before the member's date of birth."))
+        problems.append(FieldProblem(
+            _("The referral date is before the member's date of birth."), "referral_date"))
     elif member.date_of_birth and age_on(member.date_of_birth, referral_date) >= MAX_AGE:
-        problems.append(_("The member must be under 21 on the referral date; they turned 21 "
-                          "on %(date)s.") % {"date": member.birthday_21.isoformat()})
+        problems.append(FieldProblem(
+            _("The member must be under 21 on the referral date; they turned 21 on "
+              "%(date)s.") % {"date": member.birthday_21.isoformat()}, "referral_date"))
     if member.pk:
         open_episode = member.episodes.exclude(status__in=Episode.CLOSED).first()
         if open_episode:
@@ -201,13 +223,14 @@ def eligibility_record(*, episode: Episode, evaluated_on: date, evaluator: Staff
         problems.append(_("Eligibility is evaluated once, right after referral; this episode "
                           "is %(status)s.") % {"status": episode.get_status_display().lower()})
     if evaluated_on < episode.referral_date:
-        problems.append(_("The evaluation date is before the referral date (%(date)s).")
-                        % {"date": episode.referral_date.isoformat()})
-    _not_future(evaluated_on, _("The evaluation date"), problems)
+        problems.append(FieldProblem(
+            _("The evaluation date is before the referral date (%(date)s).")
+            % {"date": episode.referral_date.isoformat()}, "evaluated_on"))
+    _not_future(evaluated_on, _("The evaluation date"), problems, "evaluated_on")
     if not criteria:
-        problems.append(_("Record the criteria considered."))
+        problems.append(FieldProblem(_("Record the criteria considered."), "criteria"))
     if not (rationale or "").strip():
-        problems.append(_("Record the rationale for the decision."))
+        problems.append(FieldProblem(_("Record the rationale for the decision."), "rationale"))
     if not evaluator.active or not evaluator.roles.filter(role__in=EVALUATOR_ROLES).exists():
         problems.append(_("%(name)s is not an active clinical staff member who can evaluate "
                           "eligibility.") % {"name": evaluator})
@@ -233,19 +256,22 @@ def engagement_record(*, episode: Episode, educated_on: date, education_mode: st
     if episode.status != EpisodeStatus.ELIGIBLE:
         problems.append(_("Consent follows a positive eligibility evaluation; this episode is "
                           "%(status)s.") % {"status": episode.get_status_display().lower()})
-    steps = ((educated_on, _("The education date")),
-             (rights_given_on, _("The date rights were given")),
-             (choice_explained_on, _("The date the right to choose was explained")),
-             (consent_on, _("The consent date")))
-    for value, label in steps:
+    steps = ((educated_on, _("The education date"), "educated_on"),
+             (rights_given_on, _("The date rights were given"), "rights_given_on"),
+             (choice_explained_on, _("The date the right to choose was explained"),
+              "choice_explained_on"),
+             (consent_on, _("The consent date"), "consent_on"))
+    for value, label, field in steps:
         if value < episode.referral_date:
-            problems.append(_("%(label)s is before the referral date.") % {"label": label})
-        _not_future(value, label, problems)
+            problems.append(FieldProblem(_("%(label)s is before the referral date.")
+                                         % {"label": label}, field))
+        _not_future(value, label, problems, field)
     if consent_on < max(educated_on, rights_given_on, choice_explained_on):
-        problems.append(_("Consent comes after the family was educated about CARES, given "
-                          "their rights and told of their right to choose."))
+        problems.append(FieldProblem(
+            _("Consent comes after the family was educated about CARES, given their rights "
+              "and told of their right to choose."), "consent_on"))
     if not consent_by.strip():
-        problems.append(_("Record who gave consent."))
+        problems.append(FieldProblem(_("Record who gave consent."), "consent_by"))
     _refuse(problems)
     engagement = Engagement(
         episode=episode, educated_on=educated_on, education_mode=education_mode,
@@ -307,11 +333,13 @@ def enrollment_create(*, episode: Episode, effective_date: date, primary_contact
     else:
         consent_on = episode.engagement.consent_on
         if effective_date < consent_on:
-            problems.append(_("The effective date is before consent was given (%(date)s).")
-                            % {"date": consent_on.isoformat()})
+            problems.append(FieldProblem(
+                _("The effective date is before consent was given (%(date)s).")
+                % {"date": consent_on.isoformat()}, "effective_date"))
     member = episode.member
     if age_on(member.date_of_birth, effective_date) >= MAX_AGE:
-        problems.append(_("The member is 21 or older on the effective date."))
+        problems.append(FieldProblem(_("The member is 21 or older on the effective date."),
+                                     "effective_date"))
     problems.extend(primary_contact_problems(primary_contact, effective_date))
     problems.extend(_team_problems(team))
     _refuse(problems)
@@ -462,10 +490,13 @@ def removal_initiate(*, episode: Episode, initiated_on: date, reason: str,
         problems.append(_("Only an enrolled member's assignment can be removed; this episode "
                           "is %(status)s.") % {"status": episode.get_status_display().lower()})
     elif initiated_on < episode.effective_date:
-        problems.append(_("Removal cannot start before the enrollment effective date."))
-    _not_future(initiated_on, _("The date removal was initiated"), problems)
+        problems.append(FieldProblem(
+            _("Removal cannot start before the enrollment effective date."), "initiated_on"))
+    _not_future(initiated_on, _("The date removal was initiated"), problems, "initiated_on")
     if planned_termination_date < initiated_on:
-        problems.append(_("The termination date cannot be before removal was initiated."))
+        problems.append(FieldProblem(
+            _("The termination date cannot be before removal was initiated."),
+            "planned_termination_date"))
     problems.extend(removal_reason_problems(
         member=episode.member, reason=reason, on=initiated_on, pregnant=member_is_pregnant,
         parent=member_is_parent, married=member_is_married))
@@ -538,8 +569,10 @@ def termination_complete(*, episode: Episode, termination_date: date,
         problems.append(_("The aftercare/transition plan is missing: %(missing)s.")
                         % {"missing": "; ".join(missing)})
     if termination_date < removal.initiated_on:
-        problems.append(_("The termination date cannot be before removal was initiated."))
-    _not_future(termination_date, _("The termination date"), problems)
+        problems.append(FieldProblem(
+            _("The termination date cannot be before removal was initiated."),
+            "termination_date"))
+    _not_future(termination_date, _("The termination date"), problems, "termination_date")
     problems.extend(removal_reason_problems(
         member=episode.member, reason=removal.reason, on=removal.initiated_on,
         pregnant=removal.member_is_pregnant, parent=removal.member_is_parent,

@@ -635,3 +635,21 @@ def test_an_unqualified_primary_contact_is_refused_and_nothing_changes(coordinat
         "effective_date": day(-1), "primary_contact": coordinator.pk})
     assert "before the enrollment effective date" in html(response)
     assert snapshot() == before
+
+
+def test_a_refusal_about_one_date_is_shown_next_to_that_field(coordinator_client, coordinator):
+    """Issue 3: errors next to the field. A service refusal that concerns one input (here an
+    evaluation dated before the referral) marks that field, and is in the summary too."""
+    member = MemberFactory()
+    services.referral_create(member=member, referral_date=REFERRED_ON, referral_source="pcp")
+    services.care_team_set(member=member, on=REFERRED_ON,
+                           team=[(coordinator, "care_coordinator")])
+    before = snapshot()
+    response = coordinator_client.post(reverse("members:eligibility", args=[member.pk]), {
+        **ELIGIBILITY, "evaluator": coordinator.pk, "evaluated_on": day(-1)})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "before the referral date" in " ".join(form.errors["evaluated_on"])
+    assert any("before the referral date" in r for r in response.context["refused"])
+    assert 'id="refusal"' in html(response)
+    assert snapshot() == before
