@@ -12,6 +12,7 @@ from cares.audit.models import AuditEvent
 from cares.deadlines import importer
 from cares.staff.models import Credential, Program, StaffProfile, User
 from members.models import Episode, Guardian, Member, ServiceReferral
+from tests.deadlines.commands import run, write
 
 DATA = Path(__file__).with_name("data")
 pytestmark = pytest.mark.django_db
@@ -36,18 +37,6 @@ PROGRAM_REPORT = """\
 
 def load(name="program.json"):
     return json.loads((DATA / name).read_text())
-
-
-def write(tmp_path, data):
-    path = tmp_path / "caseload.json"
-    path.write_text(json.dumps(data))
-    return str(path)
-
-
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    call_command(*args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
 
 
 def refused(tmp_path, data, *extra):

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from cares.staff.models import StaffProfile
 from members.models import Member, ServiceReferral
+from tests.deadlines.commands import run, write
 
 DATA = Path(__file__).with_name("data")
 pytestmark = pytest.mark.django_db
@@ -17,18 +18,6 @@ pytestmark = pytest.mark.django_db
 
 def load(name="program.json"):
     return json.loads((DATA / name).read_text())
-
-
-def write(tmp_path, data, name="caseload.json"):
-    path = tmp_path / name
-    path.write_text(json.dumps(data))
-    return str(path)
-
-
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    call_command(*args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
 
 
 def import_errors(tmp_path, data):
