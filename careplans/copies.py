@@ -3,7 +3,7 @@ given to the family on paper and electronically, in English and in their primary
 (PS VIII).
 
 The PDF copy of a language has its headings, labels and fixed text translated through
-Django's translation machinery (``locale/``); what the care team typed stays as typed. A
+Django's translation machinery (``cares/locale/``); what the care team typed stays as typed. A
 translated document attached for a language is that language's copy instead.
 """
 
@@ -35,7 +35,7 @@ from cares.languages import is_english, language_name, validate_language_tag
 from cares.pdf import PDFRenderError, render_template_to_pdf
 from cares.staff.models import Program, User
 
-# Languages whose catalogs (locale/) translate the ICP: Django language codes.
+# Languages whose catalogs (cares/locale/) translate the ICP: Django language codes.
 TRANSLATED = ("es", "pt", "vi", "zh-hans", "zh-hant")
 MAX_TRANSLATION_BYTES = 10 * 1024 * 1024
 

@@ -204,7 +204,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "cares" / "locale"]  # the translation catalogs
 
 # --- Static files (vendored, served by whitenoise; no CDN) ------------------------------------
 STATIC_URL = "static/"

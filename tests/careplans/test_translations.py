@@ -1,6 +1,6 @@
-"""The translation catalogs under ``locale/``: every heading and label of the ICP is translated
-into each language, and the committed ``.mo`` files are compiled from the ``.po`` files as
-they are (an edited but uncompiled translation fails here)."""
+"""The translation catalogs under ``cares/locale/``: every heading and label of the ICP is
+translated into each language, and the committed ``.mo`` files are compiled from the ``.po``
+files as they are (an edited but uncompiled translation fails here)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-LOCALE = Path(settings.BASE_DIR) / "locale"
+LOCALE = Path(settings.BASE_DIR) / "cares" / "locale"
 LANGUAGES = ("es", "pt", "vi", "zh_Hans", "zh_Hant")
 
 
