@@ -16,6 +16,7 @@ from cares.staff.forms import DATE_INPUT
 from cares.staff.models import RoleAssignment, StaffProfile
 from members.models import (
     EligibilityCriterion,
+    EpisodeClosureReason,
     Engagement,
     Guardian,
     Member,
@@ -124,6 +125,16 @@ class MemberForm(forms.ModelForm):
         if born and born > timezone.localdate():
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return born
+
+    def validate_unique(self):
+        super().validate_unique()
+        # "Already exists" tells the user a member has this ID: record the disclosure.
+        if any(e.code == "unique" for e in self.errors.as_data().get("masshealth_id", ())):
+            from cares.audit.services import audit_identifier_exists
+
+            audit_identifier_exists(member=Member.objects.filter(
+                masshealth_id=self.instance.masshealth_id).exclude(pk=self.instance.pk).first(),
+                field="masshealth_id")
 
 
 class ReferralForm(forms.Form):
@@ -267,6 +278,17 @@ class AftercareForm(forms.ModelForm):
 
 class TerminationForm(forms.Form):
     termination_date = forms.DateField(label=_("Termination date"), widget=DATE_INPUT)
+
+
+class EpisodeCloseForm(forms.Form):
+    """Close a referral that did not lead to enrollment (PS VIII; deadlines.md reading 12)."""
+
+    closed_on = forms.DateField(label=_("Closed on"), widget=DATE_INPUT)
+    reason = forms.ChoiceField(label=_("Reason"), choices=EpisodeClosureReason.choices,
+                               widget=forms.RadioSelect)
+    note = forms.CharField(label=_("What happened"), widget=TEXTAREA,
+                           help_text=_("For example: who was contacted, when and how, and "
+                                       "what the family said."))
 
 
 # --- Guardians, contacts, releases ------------------------------------------------------------

@@ -113,6 +113,17 @@ class EpisodeStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
     REMOVAL_INITIATED = "removal_initiated", _("Removal initiated")
     TERMINATED = "terminated", _("Terminated")
+    CLOSED_UNENROLLED = "closed_unenrolled", _("Closed before enrollment")
+
+
+class EpisodeClosureReason(models.TextChoices):
+    """Why an episode closed before enrollment (PS VIII: the 60-day duties arise only "if the
+    member/parent/caregiver consents"; deadlines.md reading 12)."""
+
+    INELIGIBLE = "ineligible", _("Found not eligible")
+    DECLINED = "declined", _("Family declined CARES services")
+    WITHDREW = "withdrew", _("Family withdrew before enrollment")
+    UNREACHABLE = "unreachable", _("Family could not be reached")
 
 
 class ReferralSource(models.TextChoices):
@@ -134,15 +145,20 @@ class Episode(models.Model):
     S = EpisodeStatus
     # Allowed moves (django-oscar's pipeline pattern). Anything else is refused.
     PIPELINE: dict[str, tuple[str, ...]] = {
-        S.REFERRED: (S.ELIGIBLE, S.INELIGIBLE),
-        S.ELIGIBLE: (S.CONSENTED,),
+        S.REFERRED: (S.ELIGIBLE, S.INELIGIBLE, S.CLOSED_UNENROLLED),
+        S.ELIGIBLE: (S.CONSENTED, S.INELIGIBLE, S.CLOSED_UNENROLLED),
         S.INELIGIBLE: (),
-        S.CONSENTED: (S.ENROLLED,),
+        S.CONSENTED: (S.ENROLLED, S.INELIGIBLE, S.CLOSED_UNENROLLED),
         S.ENROLLED: (S.REMOVAL_INITIATED,),
         S.REMOVAL_INITIATED: (S.TERMINATED,),
         S.TERMINATED: (),
+        S.CLOSED_UNENROLLED: (),
     }
-    CLOSED = (S.INELIGIBLE, S.TERMINATED)
+    # Closed before enrollment (reading 12): found ineligible, or closed with another reason.
+    CLOSED_BEFORE_ENROLLMENT = (S.INELIGIBLE, S.CLOSED_UNENROLLED)
+    # The episodes that can still close that way.
+    CLOSABLE_BEFORE_ENROLLMENT = (S.REFERRED, S.ELIGIBLE, S.CONSENTED)
+    CLOSED = (S.INELIGIBLE, S.CLOSED_UNENROLLED, S.TERMINATED)
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="episodes")
     status = models.CharField(
@@ -167,6 +183,10 @@ class Episode(models.Model):
         help_text=_("A care coordinator or senior care manager (PS VI.B.1.a)."),
     )
     termination_date = models.DateField(_("termination date"), null=True, blank=True)
+    closed_on = models.DateField(_("closed before enrollment on"), null=True, blank=True)
+    closure_reason = models.CharField(_("reason for closing"), max_length=20, blank=True,
+                                      choices=EpisodeClosureReason.choices)
+    closure_note = models.TextField(_("what happened"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -175,6 +195,17 @@ class Episode(models.Model):
         verbose_name_plural = _("episodes")
         ordering = ["member", "-referral_date", "-pk"]
         indexes = [models.Index(fields=["status"])]
+        constraints = [
+            # Reading 12: an episode with an enrollment cannot also close before enrollment,
+            # and a closing always has its date and reason.
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True) | models.Q(effective_date__isnull=True),
+                name="episode_closed_before_enrollment_not_enrolled"),
+            models.CheckConstraint(
+                condition=(models.Q(closed_on__isnull=True) & models.Q(closure_reason=""))
+                | (models.Q(closed_on__isnull=False) & ~models.Q(closure_reason="")),
+                name="episode_closing_has_date_and_reason"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_status_display()} ({self.referral_date})"
@@ -182,6 +213,10 @@ class Episode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in self.CLOSED
+
+    @property
+    def closed_before_enrollment(self) -> bool:
+        return self.status in self.CLOSED_BEFORE_ENROLLMENT
 
     def can_move_to(self, status: str) -> bool:
         return status in self.PIPELINE[self.status]

@@ -53,10 +53,16 @@ def scopes_for(user) -> tuple[str, ...]:
     return SCOPES if may(user, VIEW_ALL_MEMBERS) else ("mine", "team")
 
 
-def caseload(user, *, scope: str = "mine", text: str = "", profile=None) -> QuerySet[Member]:
+SHOW = ("current", "closed", "all")
+
+
+def caseload(user, *, scope: str = "mine", text: str = "", profile=None,
+             show: str = "current") -> QuerySet[Member]:
     """The caseload list: members ``user`` may see, narrowed by ``scope`` and search text,
     annotated with the current episode's status and dates (one query). ``profile`` (for those
-    who see every member) narrows "mine" and "team" to another staff member's."""
+    who see every member) narrows "mine" and "team" to another staff member's. ``show``:
+    "current" leaves out members whose latest episode closed before enrollment (reading 12),
+    "closed" shows only those, "all" both."""
     qs = visible_members(user)
     if profile is None or not may(user, VIEW_ALL_MEMBERS):
         profile = staff_profile(user)
@@ -70,13 +76,19 @@ def caseload(user, *, scope: str = "mine", text: str = "", profile=None) -> Quer
         on_team = CareTeamMember.objects.filter(member=OuterRef("pk"), staff=profile,
                                                 until__isnull=True)
         qs = qs.filter(Exists(on_team)) if profile else qs.none()
-    return member_search(qs, text).annotate(
+    qs = member_search(qs, text).annotate(
         episode_status=Subquery(latest.values("status")[:1]),
         episode_referral=Subquery(latest.values("referral_date")[:1]),
         episode_effective=Subquery(latest.values("effective_date")[:1]),
         primary_first=Subquery(latest.values("primary_contact__user__first_name")[:1]),
         primary_last=Subquery(latest.values("primary_contact__user__last_name")[:1]),
-    ).order_by("legal_last_name", "legal_first_name", "pk")
+    )
+    closed = Q(episode_status__in=Episode.CLOSED_BEFORE_ENROLLMENT)
+    if show == "closed":
+        qs = qs.filter(closed)
+    elif show != "all":  # (a member with no episode yet has no status: kept)
+        qs = qs.filter(Q(episode_status__isnull=True) | ~closed)
+    return qs.order_by("legal_last_name", "legal_first_name", "pk")
 
 
 def status_label(status: str | None) -> str:
@@ -135,8 +147,15 @@ def member_timeline(member: Member, detail: dict | None = None, *,
     for episode in detail["episodes"]:
         for change in episode.status_changes.all():
             by = f" · {change.changed_by}" if change.changed_by else ""
-            events.append(TimelineEvent(change.on, EpisodeStatus(change.to_status).label,
-                                        by.lstrip(" ·"), _status_citation(change.to_status),
+            label = EpisodeStatus(change.to_status).label
+            detail_text = by.lstrip(" ·")
+            if change.to_status == EpisodeStatus.CLOSED_UNENROLLED and episode.closure_reason:
+                label = _("Closed before enrollment: %(reason)s") % {
+                    "reason": episode.get_closure_reason_display().lower()}
+                if episode.closure_note:
+                    detail_text = " · ".join(p for p in (detail_text, episode.closure_note) if p)
+            events.append(TimelineEvent(change.on, label, detail_text,
+                                        _status_citation(change.to_status),
                                         _STATUS_RANK[change.to_status]))
         for evaluation in episode.evaluations.all():
             events.append(TimelineEvent(
@@ -199,6 +218,7 @@ def _status_citation(status: str) -> str:
         EpisodeStatus.ENROLLED: "PS VIII",
         EpisodeStatus.REMOVAL_INITIATED: "PS IX.A",
         EpisodeStatus.TERMINATED: "PS IX",
+        EpisodeStatus.CLOSED_UNENROLLED: "PS VIII",
     }[status]
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from members.models import (
     EligibilityEvaluation,
     Engagement,
     Episode,
+    EpisodeClosureReason,
     EpisodeStatus,
     EpisodeStatusChange,
     Member,
@@ -74,6 +75,24 @@ def _not_future(value: date | None, label: str, problems: list[str],
         problems.append(FieldProblem(message, field) if field else message)
 
 
+def _lock(episode: Episode) -> Episode:
+    """Lock the episode's row until the transaction ends and re-read it, so that two people
+    (or two workers) taking the same step at once are served one after the other: the second
+    sees the first one's result and gets the ordinary refusal, never a duplicate or a 500.
+    Returns the same instance, refreshed."""
+    if episode.pk is not None:
+        episode.refresh_from_db(
+            from_queryset=Episode.objects.select_for_update(of=("self",)))
+    return episode
+
+
+def _lock_member(member: Member) -> None:
+    """Serialise the steps that start an episode for one member (no two open episodes)."""
+    if member.pk is not None:
+        list(Member.objects.select_for_update(of=("self",)).filter(pk=member.pk)
+             .values_list("pk", flat=True))
+
+
 def _move(episode: Episode, to: str, *, on: date, actor: User | None) -> None:
     if not episode.can_move_to(to):
         raise LifecycleError(
@@ -114,15 +133,69 @@ def current_episode(member: Member) -> Episode | None:
 
 @transaction.atomic
 def member_save(*, member: Member, actor: User | None = None) -> Member:
-    """Create or update the member's own record (validated in full)."""
+    """Create or update the member's own record (validated in full, and against the member's
+    referrals: ``member_record_problems``).
+
+    Two saves of one MassHealth ID at once both pass validation; the database keeps one and
+    the other gets the form's own duplicate error, never a 500 (whose log would quote the ID).
+    """
     member.full_clean()
-    changed = _changed_fields(member)
     created = member.pk is None
-    member.save()
+    _lock_member(member)  # a referral being recorded at the same time waits (or we do)
+    changed = _changed_fields(member)
+    if created or "date_of_birth" in changed:
+        _refuse(member_record_problems(member))
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        if created:
+            member.pk = None
+            member._state.adding = True
+        try:
+            member.validate_unique()  # the duplicate, as the form says it
+        except ValidationError as exc:
+            raise exc from None
+        raise ValidationError(_("The record changed while it was being saved; nothing was "
+                                "saved. Try again.")) from None
     if created or changed:
         audit_change(action=Action.CREATE if created else Action.UPDATE, obj=member,
                      member=member, actor=actor, fields=changed)
     return member
+
+
+def member_record_problems(member: Member) -> list[str]:
+    """The intake rules, held on every save of the member's record (PS VIII; PS preamble,
+    under 21): the date of birth is not in the future nor after any referral date, and the
+    member is under 21 on the referral date of the current episode and of any open one. Each
+    reason is about the date of birth (a field error)."""
+    born = member.date_of_birth
+    problems: list[str] = []
+    if not born:
+        return problems
+    _not_future(born, _("The date of birth"), problems, "date_of_birth")
+    if member.pk is None:
+        return problems
+    episodes = list(Episode.objects.filter(member_id=member.pk)
+                    .order_by("-referral_date", "-pk"))
+    if not episodes:
+        return problems
+    first = min(episode.referral_date for episode in episodes)
+    if born > first:
+        problems.append(FieldProblem(
+            _("The date of birth cannot be after the referral date (%(date)s).")
+            % {"date": first.isoformat()}, "date_of_birth"))
+        return problems
+    current = [episodes[0], *(e for e in episodes[1:] if e.is_open)]
+    for episode in current:
+        if age_on(born, episode.referral_date) >= MAX_AGE:
+            problems.append(FieldProblem(
+                _("The member must be under 21 on the referral date (%(date)s); with this "
+                  "date of birth they were %(age)d.")
+                % {"date": episode.referral_date.isoformat(),
+                   "age": age_on(born, episode.referral_date)}, "date_of_birth"))
+            break
+    return problems
 
 
 def _changed_fields(obj) -> list[str]:
@@ -146,6 +219,7 @@ def referral_create(*, member: Member, referral_date: date, referral_source: str
 
     The member must be under 21 on the referral date and have no open episode.
     """
+    _lock_member(member)
     problems: list[str] = []
     _not_future(referral_date, _("The referral date"), problems, "referral_date")
     if member.date_of_birth and referral_date < member.date_of_birth:
@@ -217,7 +291,10 @@ def intake_create(*, member: Member, referral_date: date, referral_source: str,
 def eligibility_record(*, episode: Episode, evaluated_on: date, evaluator: StaffProfile,
                        criteria: Sequence[str], eligible: bool, rationale: str,
                        actor: User | None = None) -> EligibilityEvaluation:
-    """Document the eligibility evaluation (PS I, VIII)."""
+    """Document the eligibility evaluation (PS I, VIII). A member found not eligible closes
+    the episode before enrollment with the reason ``ineligible`` (reading 12), the same
+    closing as ``episode_close``."""
+    _lock(episode)
     problems: list[str] = []
     if episode.status != EpisodeStatus.REFERRED:
         problems.append(_("Eligibility is evaluated once, right after referral; this episode "
@@ -239,8 +316,12 @@ def eligibility_record(*, episode: Episode, evaluated_on: date, evaluator: Staff
         episode=episode, evaluated_on=evaluated_on, evaluator=evaluator,
         criteria=list(criteria), eligible=eligible, rationale=rationale.strip())
     audit_change(action=Action.CREATE, obj=evaluation, member=episode.member_id, actor=actor)
-    _move(episode, EpisodeStatus.ELIGIBLE if eligible else EpisodeStatus.INELIGIBLE,
-          on=evaluated_on, actor=actor)
+    if eligible:
+        _move(episode, EpisodeStatus.ELIGIBLE, on=evaluated_on, actor=actor)
+    else:
+        # The rationale stays on the evaluation (clinical detail, PS I).
+        _close(episode, on=evaluated_on, reason=EpisodeClosureReason.INELIGIBLE, note="",
+               actor=actor)
     return evaluation
 
 
@@ -252,6 +333,7 @@ def engagement_record(*, episode: Episode, educated_on: date, education_mode: st
                       consent_by: str, consent_relationship: str,
                       actor: User | None = None) -> Engagement:
     """Education, rights, right to choose, and consent to receive services (PS VIII)."""
+    _lock(episode)
     problems: list[str] = []
     if episode.status != EpisodeStatus.ELIGIBLE:
         problems.append(_("Consent follows a positive eligibility evaluation; this episode is "
@@ -317,12 +399,14 @@ def enrollment_create(*, episode: Episode, effective_date: date, primary_contact
                       team: Sequence[tuple[StaffProfile, str]] = (),
                       actor: User | None = None) -> Episode:
     """Enroll a consented member, designate their primary contact and assign the care team."""
+    _lock(episode)
     problems: list[str] = []
     if episode.status != EpisodeStatus.CONSENTED:
         missing = {
             EpisodeStatus.REFERRED: _("no eligibility evaluation yet"),
             EpisodeStatus.ELIGIBLE: _("no consent to receive services yet"),
             EpisodeStatus.INELIGIBLE: _("the evaluation found the member not eligible"),
+            EpisodeStatus.CLOSED_UNENROLLED: _("the episode was closed before enrollment"),
         }.get(episode.status)
         if missing:
             problems.append(_("Enrollment needs a positive eligibility evaluation and consent: "
@@ -371,6 +455,7 @@ def care_team_change(*, episode: Episode, on: date, primary_contact: StaffProfil
     """Reassign an enrolled member's designated primary contact and care team from ``on``
     (PS VI.B.1.a): the new primary contact passes the same check as at enrollment; the staff
     who leave the team leave it that day, and the history of who was on it is kept."""
+    _lock(episode)
     problems: list[str] = []
     if episode.status not in (EpisodeStatus.ENROLLED, EpisodeStatus.REMOVAL_INITIATED):
         problems.append(_("Only an enrolled member's care team can be changed; this episode is "
@@ -485,6 +570,7 @@ def removal_initiate(*, episode: Episode, initiated_on: date, reason: str,
                      planned_termination_date: date, member_is_pregnant: bool = False,
                      member_is_parent: bool = False, member_is_married: bool = False,
                      actor: User | None = None) -> Removal:
+    _lock(episode)
     problems: list[str] = []
     if episode.status != EpisodeStatus.ENROLLED:
         problems.append(_("Only an enrolled member's assignment can be removed; this episode "
@@ -525,6 +611,7 @@ def aftercare_update(*, removal: Removal, completed_on: date | None = None,
                      actor: User | None = None, **fields) -> Removal:
     """Record the aftercare/transition plan (PS IX.B). When all five elements are present it
     is complete as of ``completed_on`` (default today); editing it later keeps that date."""
+    _lock(removal.episode)
     if removal.episode.status != EpisodeStatus.REMOVAL_INITIATED:
         raise LifecycleError(_("The aftercare plan is edited only while removal is under way."))
     unknown = set(fields) - set(AFTERCARE_FIELDS)
@@ -558,6 +645,7 @@ def aftercare_update(*, removal: Removal, completed_on: date | None = None,
 def termination_complete(*, episode: Episode, termination_date: date,
                          actor: User | None = None) -> Episode:
     """End the assignment: only with signed consent and a complete aftercare plan (PS IX.B)."""
+    _lock(episode)
     problems: list[str] = []
     if episode.status != EpisodeStatus.REMOVAL_INITIATED:
         problems.append(_("Start the removal of assignment first; this episode is %(status)s.")
@@ -582,4 +670,60 @@ def termination_complete(*, episode: Episode, termination_date: date,
     _move(episode, EpisodeStatus.TERMINATED, on=termination_date, actor=actor)
     # The care team stays in place: it still owes the termination letter (PS IX.C).
     _draft_letter_after_commit(episode, "termination")
+    return episode
+
+
+# --- Closing before enrollment (PS VIII; deadlines.md reading 12) -----------------------------
+
+def _close(episode: Episode, *, on: date, reason: str, note: str, actor: User | None) -> None:
+    """Close a not-yet-enrolled episode (the caller has locked and checked it): found not
+    eligible keeps its own status, every other reason is "closed before enrollment". The stored
+    deadlines are refreshed by the move: the 60-day duties not met by ``on`` become excepted."""
+    episode.closed_on = on
+    episode.closure_reason = reason
+    episode.closure_note = note
+    to = (EpisodeStatus.INELIGIBLE if reason == EpisodeClosureReason.INELIGIBLE
+          else EpisodeStatus.CLOSED_UNENROLLED)
+    audit_change(action=Action.UPDATE, obj=episode, member=episode.member_id, actor=actor,
+                 fields=["closed_on", "closure_reason", "closure_note"],
+                 detail={"reason": reason})
+    _move(episode, to, on=on, actor=actor)
+
+
+@transaction.atomic
+def episode_close(*, episode: Episode, closed_on: date, reason: str, note: str,
+                  actor: User | None = None) -> Episode:
+    """Close an episode before enrollment (PS VIII: the 60-day assessment, ICP and ICP-copy
+    duties arise only "if the member/parent/caregiver consents"): found not eligible, declined,
+    withdrew or could not be reached. Open from referred, evaluated eligible or consented;
+    an enrolled member leaves through removal of assignment (PS IX) instead."""
+    _lock(episode)
+    problems: list[str] = []
+    if episode.status not in Episode.CLOSABLE_BEFORE_ENROLLMENT:
+        if episode.status in (EpisodeStatus.ENROLLED, EpisodeStatus.REMOVAL_INITIATED):
+            problems.append(_("This member is enrolled: an enrolled member leaves CARES "
+                              "through removal of assignment (PS IX), not by closing the "
+                              "referral."))
+        else:
+            problems.append(_("Only a referral that has not led to enrollment can be closed; "
+                              "this episode is already %(status)s.")
+                            % {"status": episode.get_status_display().lower()})
+        _refuse(problems)
+    if reason not in EpisodeClosureReason.values:
+        problems.append(FieldProblem(_("Choose why the referral is closed."), "reason"))
+    if closed_on < episode.referral_date:
+        problems.append(FieldProblem(
+            _("The closing date is before the referral date (%(date)s).")
+            % {"date": episode.referral_date.isoformat()}, "closed_on"))
+    else:
+        last = episode.status_changes.order_by("-on").values_list("on", flat=True).first()
+        if last and closed_on < last:
+            problems.append(FieldProblem(
+                _("The closing date is before the episode's last step (%(date)s).")
+                % {"date": last.isoformat()}, "closed_on"))
+    _not_future(closed_on, _("The closing date"), problems, "closed_on")
+    if not (note or "").strip():
+        problems.append(FieldProblem(_("Record what happened."), "note"))
+    _refuse(problems)
+    _close(episode, on=closed_on, reason=reason, note=note.strip(), actor=actor)
     return episode

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/removal/", views.removal_view, name="removal"),
     path("<int:pk>/aftercare/", views.aftercare_view, name="aftercare"),
     path("<int:pk>/terminate/", views.terminate_view, name="terminate"),
+    path("<int:pk>/close/", views.close_view, name="close"),
     path("<int:pk>/refer/", views.refer_view, name="refer"),
     path("<int:pk>/guardians/new/", views.guardian_edit_view, name="guardian_add"),
     path("<int:pk>/guardians/<int:guardian_id>/edit/", views.guardian_edit_view,

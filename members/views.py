@@ -45,6 +45,7 @@ from members.forms import (
     EligibilityForm,
     EngagementForm,
     EnrollmentForm,
+    EpisodeCloseForm,
     GuardianForm,
     IntakeForm,
     MemberContactForm,
@@ -80,6 +81,9 @@ PAGE_SIZE = 50
 NOTHING_SAVED = gettext_lazy("Nothing was saved. Please correct the problems shown.")
 SCOPE_LABELS = {"mine": gettext_lazy("Mine"), "team": gettext_lazy("My care teams"),
                 "all": gettext_lazy("All")}
+SHOW_LABELS = {"current": gettext_lazy("Current"),
+               "closed": gettext_lazy("Closed before enrollment"),
+               "all": gettext_lazy("Current and closed")}
 
 
 # --- Plumbing ---------------------------------------------------------------------------------
@@ -178,10 +182,13 @@ def member_list_view(request):
     if scope not in scopes:
         scope = _default_scope(request.user, scopes)
     text = request.GET.get("q", "").strip()
-    page = Paginator(caseload(request.user, scope=scope, text=text), PAGE_SIZE)\
+    show = request.GET.get("show", "")
+    if show not in SHOW_LABELS:
+        show = "current"
+    page = Paginator(caseload(request.user, scope=scope, text=text, show=show), PAGE_SIZE)\
         .get_page(request.GET.get("page"))
     audit_members_listed(members=page.object_list, actor=request.user,
-                         detail={"page": "caseload", "scope": scope})
+                         detail={"page": "caseload", "scope": scope, "show": show})
     rows = [
         CaseloadRow(
             member=m, age=m.age_on(on), status=status_label(m.episode_status),
@@ -192,7 +199,8 @@ def member_list_view(request):
         for m in page
     ]
     return render(request, "members/list.html", {
-        "rows": rows, "page": page, "scope": scope, "q": text,
+        "rows": rows, "page": page, "scope": scope, "q": text, "show": show,
+        "shows": list(SHOW_LABELS.items()),
         "scopes": [(s, SCOPE_LABELS[s]) for s in scopes], "today": on,
     })
 
@@ -247,12 +255,24 @@ class Step:
 
 
 def stepper(episode: Episode | None) -> list[Step]:
-    """The lifecycle as steps, with the date each one was reached."""
+    """The lifecycle as steps, with the date each one was reached. An episode closed before
+    enrollment stops at the step it did not reach, labelled with the closing."""
     if episode is None:
         return [Step(label, cite, "todo", None) for label, cite, _s in STEPS]
-    reached = {c.to_status: c.on for c in episode.status_changes.all()}
-    current = next(i for i, (_l, _c, statuses) in enumerate(STEPS)
-                   if episode.status in statuses)
+    changes = list(episode.status_changes.all())
+    reached = {c.to_status: c.on for c in changes}
+
+    def index_of(status):
+        return next(i for i, (_l, _c, statuses) in enumerate(STEPS) if status in statuses)
+
+    stopped = episode.status in Episode.CLOSED_BEFORE_ENROLLMENT
+    if stopped:
+        closing = next((c for c in reversed(changes) if c.to_status == episode.status), None)
+        before = closing.from_status if closing and closing.from_status else \
+            EpisodeStatus.REFERRED
+        current = index_of(before) + 1
+    else:
+        current = index_of(episode.status)
     steps = []
     for i, (label, cite, statuses) in enumerate(STEPS):
         on = next((reached[s] for s in statuses if s in reached), None)
@@ -260,8 +280,9 @@ def stepper(episode: Episode | None) -> list[Step]:
             state = "done"
         elif i > current:
             state, on = "todo", None
-        elif episode.status == EpisodeStatus.INELIGIBLE:
-            state, label = "stopped", EpisodeStatus.INELIGIBLE.label
+        elif stopped:
+            state, label = "stopped", EpisodeStatus(episode.status).label
+            on = episode.closed_on or reached.get(episode.status)
         else:
             state = "current"
         steps.append(Step(str(label), cite, state, on))
@@ -280,12 +301,15 @@ def next_steps(member: Member, episode: Episode | None) -> list[tuple[str, str, 
         complete = episode.removal.plan_complete
         return [(url("aftercare"), _("Aftercare/transition plan"), not complete),
                 (url("terminate"), _("Complete termination"), complete)]
-    return [{
+    main = {
         EpisodeStatus.REFERRED: (url("eligibility"), _("Record eligibility evaluation"), True),
         EpisodeStatus.ELIGIBLE: (url("consent"), _("Record education and consent"), True),
         EpisodeStatus.CONSENTED: (url("enroll"), _("Enroll"), True),
         EpisodeStatus.ENROLLED: (url("removal"), _("Start removal of assignment"), True),
-    }[status]]
+    }[status]
+    if status in Episode.CLOSABLE_BEFORE_ENROLLMENT:  # PS VIII, reading 12
+        return [main, (url("close"), _("Close before enrollment"), False)]
+    return [main]
 
 
 @member_view("GET")
@@ -318,7 +342,7 @@ def member_detail_view(request, member):
 def member_edit_view(request, member):
     form = MemberForm(_data(request), instance=Member.objects.get(pk=member.pk))
     saved, refused = _save(request, form, lambda data: services.member_save(
-        member=form.instance))
+        member=form.instance, actor=request.user))
     if saved:
         return _done(request, member, _("Saved %(name)s.") % {"name": saved})
     return _form_page(request, member=member, form=form, refused=refused,
@@ -439,6 +463,27 @@ def terminate_view(request, member):
                       missing=removal.missing_elements() if removal else [], removal=removal,
                       intro=_("Only with the signed consent form and a complete "
                               "aftercare/transition plan (PS IX.B)."))
+
+
+@member_view("GET", "POST", change=True)
+def close_view(request, member):
+    episode = services.current_episode(member)
+    form = EpisodeCloseForm(_data(request), initial={"closed_on": timezone.localdate()})
+    saved, refused = _save(request, form, lambda data: services.episode_close(
+        episode=_referred(episode), actor=request.user, **data))
+    if saved:
+        return _done(request, member, _("The referral is closed before enrollment (%(reason)s) "
+                                        "on %(date)s.") % {
+            "reason": saved.get_closure_reason_display().lower(),
+            "date": saved.closed_on.isoformat()})
+    return _form_page(request, member=member, episode=episode, form=form, refused=refused,
+                      title=_("Close the referral before enrollment"), citation="PS VIII",
+                      intro=_("For a family who declined, withdrew or could not be reached, "
+                              "or a member found not eligible. The 60-day assessment, care "
+                              "plan and care-plan copies are owed only once the family "
+                              "consents (PS VIII): those not done by the closing date are "
+                              "released with this reason. A new referral later starts a new "
+                              "episode."))
 
 
 @member_view("GET", "POST", change=True)

@@ -59,6 +59,14 @@ def _current_status(member_ref: str) -> Subquery:
 STILL_OPEN = ~Q(current_status__in=Episode.CLOSED)  # with current_status annotated
 
 
+def working_members(user) -> QuerySet[Member]:
+    """``my_members`` less those whose current episode closed before enrollment (reading 12):
+    nothing more is owed to them, so they leave the worklist."""
+    return my_members(user).annotate(current_status=_current_status("pk")).filter(
+        Q(current_status__isnull=True)
+        | ~Q(current_status__in=Episode.CLOSED_BEFORE_ENROLLMENT))
+
+
 @dataclass(frozen=True)
 class DeadlineItem:
     deadline: Deadline
@@ -90,7 +98,7 @@ def section_q(section: str, today: date) -> Q:
 def worklist_deadlines(user, today: date) -> QuerySet[Deadline]:
     """Deadlines of the user's members and the user's own (training) deadlines."""
     profile = staff_profile(user)
-    mine = Q(member__in=my_members(user).values("pk"))
+    mine = Q(member__in=working_members(user).values("pk"))
     if profile is not None:
         mine |= Q(staff=profile)
     return Deadline.objects.filter(mine)
@@ -204,7 +212,7 @@ def releases_expiring(user, today: date, *,
                       limit: int | None = LIMIT) -> list[ReleaseOfInformation]:
     """Releases of information in force today that expire within 30 days (PS VIII)."""
     qs = (ReleaseOfInformation.objects
-          .filter(member__in=my_members(user).values("pk"), revoked_on__isnull=True,
+          .filter(member__in=working_members(user).values("pk"), revoked_on__isnull=True,
                   signed_on__lte=today, expires_on__gte=today,
                   expires_on__lte=today + timedelta(days=RELEASE_DAYS))
           .select_related("member").order_by("expires_on", "pk"))

@@ -123,6 +123,8 @@ def episode_facts(member: Member) -> list[tuple[Episode, MemberFacts]]:
             termination_letter_sent=termination_letters[0] if termination_letters else None,
             referral_inquiries=tuple(bucket["inquiries"]),
             referral_closures=tuple(bucket["closures"]),
+            closed_before_enrollment=(episode.closed_on, episode.closure_reason)
+            if episode.closed_on else None,
         )))
     return out
 

@@ -6,6 +6,7 @@ natural identity where the file has no key)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -111,6 +112,12 @@ def json_path(parts) -> str:
 def _message(error) -> tuple[str, str]:
     """(path, message) in plain words for one JSON Schema error."""
     path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        known = set(error.schema.get("properties") or ())
+        unknown = sorted(k for k in error.instance if k not in known) \
+            if isinstance(error.instance, dict) else []
+        return json_path([*path, unknown[0] if unknown else "?"]), \
+            "unknown key (not in the caseload format; check its spelling)"
     if error.validator == "required":
         missing = re.search(r"'([^']+)' is a required property", error.message)
         return json_path([*path, missing.group(1) if missing else "?"]), "missing"
@@ -140,6 +147,28 @@ def _message(error) -> tuple[str, str]:
     return json_path(path), error.message
 
 
+MAX_DEPTH = 12  # the format nests six levels; anything far deeper is not a caseload
+
+
+def shape_errors(data) -> list[str]:
+    """What the JSON Schema cannot say safely: numbers that are not finite (``NaN``,
+    ``Infinity``: Python's JSON reader accepts them) and nesting far deeper than the format
+    (walked without recursion, so a hostile file cannot exhaust the stack)."""
+    found: list[str] = []
+    stack: list[tuple[object, tuple, int]] = [(data, (), 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append(f"{json_path(path)}: not a number")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                found.append(f"{json_path(path)}: nested too deeply (not the caseload format)")
+                continue
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((v, (*path, k), depth + 1) for k, v in items)
+    return sorted(set(found))
+
+
 def schema_errors(data) -> list[str]:
     schema = json.loads(SCHEMA_PATH.read_text())
     validator = Draft202012Validator(schema, format_checker=format_checker)
@@ -147,6 +176,12 @@ def schema_errors(data) -> list[str]:
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str,
                                                                              e.absolute_path))):
         path, message = _message(error)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = set(error.schema.get("properties") or ())
+            at = list(error.absolute_path)
+            found.extend(f"{json_path([*at, k])}: {message}"
+                         for k in sorted(error.instance) if k not in known)
+            continue
         found.append(f"{path}: {message}")
     return list(dict.fromkeys(found))
 
@@ -181,10 +216,12 @@ def semantic_errors(data: dict, today: date) -> list[str]:
     members = data.get("members") or []
 
     def duplicates(items, path_of, what):
+        """Identifiers are named by their JSON path, never by their value (no MassHealth ID
+        or e-mail address in an error message or a log)."""
         seen: dict[str, str] = {}
         for path, value in items:
             if value in seen:
-                errors.append(f"{path}: duplicate {what} {value!r} (also at {seen[value]})")
+                errors.append(f"{path}: duplicate {what} (also at {seen[value]})")
             else:
                 seen[value] = path
         return seen
@@ -234,6 +271,23 @@ def semantic_errors(data: dict, today: date) -> list[str]:
             errors.append(f"{at}.enrollment.effective_date: before the referral date")
         if enrollment and contact is None:
             errors.append(f"{at}.primary_contact: an enrolled member needs a primary contact")
+        closed = m.get("closed_before_enrollment")
+        if closed:  # reading 12
+            if enrollment:
+                errors.append(f"{at}.closed_before_enrollment: the member has an enrollment; "
+                              "an episode closed before enrollment cannot also be enrolled "
+                              "(PS VIII, deadlines.md reading 12)")
+            if _d(closed["date"]) < referred:
+                errors.append(f"{at}.closed_before_enrollment.date: before the referral date")
+        for key in ("contacts", "hospital_stays"):
+            if m.get(key):
+                errors.append(f"{at}.{key}: not imported by this version yet (readings 13-14); "
+                              "remove the entries or use an empty list")
+        for key in ("assessments", "monitoring"):
+            for j, entry in enumerate(m.get(key) or []):
+                if entry.get("icp_update_needed"):
+                    errors.append(f"{at}.{key}[{j}].icp_update_needed: not imported by this "
+                                  "version yet (reading 15)")
         termination = m.get("termination")
         if termination:
             if not enrollment:
@@ -290,7 +344,9 @@ MEMBER_FIELDS = {"key": "key", "legal_first_name": "first_name",
                  "masshealth_id": "masshealth_id", "primary_language": "primary_language",
                  "preferred_written_language": "primary_language"}
 EPISODE_FIELDS = {"referral_date": "referral_date", "effective_date": "enrollment.effective_date",
-                  "primary_contact": "primary_contact", "termination_date": "termination.date"}
+                  "primary_contact": "primary_contact", "termination_date": "termination.date",
+                  "closed_on": "closed_before_enrollment.date",
+                  "closure_reason": "closed_before_enrollment.reason"}
 GUARDIAN_FIELDS = {name: name for name in ("name", "relationship", "phone", "email", "address")}
 LETTER_FIELDS = {"sent_on": "letter_sent"}
 ASSESSMENT_FIELDS = {"kind": "kind", "completed_on": "completed"}
@@ -464,8 +520,11 @@ def _import_member(record: dict, staff_by_key: dict, counts: Counts, at: str,
         contact = staff_by_key.get(contact_key) or StaffProfile.objects.filter(
             key=contact_key).first()
     referral_date = _d(record["referral_date"])
+    closed = record.get("closed_before_enrollment")  # reading 12
     status = EpisodeStatus.TERMINATED if termination else (
-        EpisodeStatus.ENROLLED if enrollment else EpisodeStatus.REFERRED)
+        EpisodeStatus.ENROLLED if enrollment else
+        EpisodeStatus.INELIGIBLE if closed and closed["reason"] == "ineligible" else
+        EpisodeStatus.CLOSED_UNENROLLED if closed else EpisodeStatus.REFERRED)
     episodes = list(member.episodes.order_by("referral_date", "pk")) if member.pk else []
     episode = next((e for e in episodes if e.referral_date == referral_date), None) or (
         episodes[-1] if episodes else Episode(member=member))
@@ -478,12 +537,15 @@ def _import_member(record: dict, staff_by_key: dict, counts: Counts, at: str,
         "effective_date": _d(enrollment["effective_date"]) if enrollment else None,
         "primary_contact": contact if enrollment else None,
         "termination_date": _d(termination["date"]) if termination else None,
+        "closed_on": _d(closed["date"]) if closed else None,
+        "closure_reason": closed["reason"] if closed else "",
     }, counts, "episodes", at, EPISODE_FIELDS)
     if new_episode:
         EpisodeStatusChange.objects.create(
             episode=episode, to_status=status,
             on=(_d(termination["date"]) if termination else
-                _d(enrollment["effective_date"]) if enrollment else referral_date))
+                _d(enrollment["effective_date"]) if enrollment else
+                _d(closed["date"]) if closed else referral_date))
 
     if contact is not None:
         since = _d(enrollment["effective_date"]) if enrollment else referral_date
@@ -635,6 +697,9 @@ def _numbering(key):
 def import_caseload(data, *, dry_run: bool = False, today: date | None = None) -> Counts:
     """Validate and load ``data``; raises CaseloadImportError listing every problem."""
     today = today or timezone.localdate()
+    errors = shape_errors(data)
+    if errors:
+        raise CaseloadImportError(errors)
     errors = schema_errors(data)
     if errors:
         raise CaseloadImportError(errors)

@@ -11,6 +11,7 @@ Readings (numbers refer to "Precise readings" in deadlines.md):
 - Recurring rules chain: a cycle is satisfied by the earliest qualifying event strictly after
   its anchor, which anchors the next cycle; an unsatisfied cycle ends the chain (5).
 - Termination on T closes every deadline still open on T as ``excepted`` (9).
+- An episode closed before enrollment on C releases the 60-day duties not satisfied on C (12).
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ from cares.staff.training import initial_training_completed_on, initial_training
 MET, LATE, OPEN, OVERDUE, EXCEPTED = "met", "late", "open", "overdue", "excepted"
 STATUSES = (MET, LATE, OPEN, OVERDUE, EXCEPTED)
 TERMINATED_REASON = "member terminated"
+# Reading 12: the 60-day duties arise only "if the member/parent/caregiver consents" (PS VIII).
+CLOSED_BEFORE_ENROLLMENT_REASONS = {
+    "ineligible": "closed before enrollment: found not eligible",
+    "declined": "closed before enrollment: family declined CARES services",
+    "withdrew": "closed before enrollment: family withdrew",
+    "unreachable": "closed before enrollment: family could not be reached",
+}
+RELEASED_BY_CLOSING = frozenset({"initial_assessment_icp", "icp_copies"})
 DEFAULT_TRANSITION_PLAN_DAYS = 60
 LETTER_DAYS = timedelta(days=30)  # PS VIII, IX.C: a letter within 30 days of its start
 FOLLOW_UP_WITHIN = timedelta(days=30)  # PS VI.D.2.b: 30 days from the scheduled service date
@@ -67,7 +76,7 @@ RULES: dict[str, Rule] = {r.key: r for r in (
          "16th birthday (or enrollment, if later)", "start + 60 days (program setting)",
          "a transition-to-adulthood plan is recorded"),
     Rule("aftercare_plan", "Aftercare/transition plan", "PS IX.B", "member",
-         "removal of assignment initiated", "the day before the termination date",
+         "removal of assignment initiated", "on or before the termination date",
          "an aftercare/transition plan with all five PS IX.B elements"),
     Rule("termination_letter", "Termination letter", "PS IX.C", "member",
          "termination date", "start + 30 days", "termination letter sent"),
@@ -215,6 +224,8 @@ class MemberFacts:
     deliveries_by_icp: dict = field(default_factory=dict)  # icp ref -> tuple[DeliveryFacts]
     referral_inquiries: tuple[InquiryFacts, ...] = ()
     referral_closures: tuple[ClosureFacts, ...] = ()
+    # (closing date, reason key of CLOSED_BEFORE_ENROLLMENT_REASONS), reading 12
+    closed_before_enrollment: tuple[date, str] | None = None
 
 
 def _earliest(events: Iterable[Event], as_of: date) -> tuple[date, str | None] | None:
@@ -319,9 +330,10 @@ def _transition_plan(f: MemberFacts, as_of: date, plan_days: int) -> list[Deadli
 
 
 def _aftercare(f: MemberFacts, as_of: date) -> list[Deadline]:
-    """Reading 8: starts when removal is initiated; due the day before the termination date:
-    the actual one once it is known on ``as_of`` (reading 1), else the planned one. Without an
-    initiation date (imported records) it starts on the termination date."""
+    """Reading 8: starts when removal is initiated; due on the termination date (PS IX.B:
+    "before the removal of assignment", which takes effect at the end of that day): the actual
+    one once it is known on ``as_of`` (reading 1), else the planned one. Without an initiation
+    date (imported records) it starts on the termination date."""
     terminated = f.termination_date if f.termination_date and f.termination_date <= as_of \
         else None
     termination = terminated or f.planned_termination_date
@@ -329,7 +341,7 @@ def _aftercare(f: MemberFacts, as_of: date) -> list[Deadline]:
     if start is None or termination is None or start > as_of:
         return []
     satisfied = _earliest([f.aftercare_plan], as_of) if f.aftercare_plan else None
-    return [_make("aftercare_plan", start, termination - timedelta(days=1), satisfied, as_of)]
+    return [_make("aftercare_plan", start, termination, satisfied, as_of)]
 
 
 NEVER_CLOSED_BY_TERMINATION = frozenset({"aftercare_plan", "termination_letter"})
@@ -344,6 +356,23 @@ def _close_on_termination(deadline: Deadline, termination: date) -> Deadline:
         return replace(deadline, status=EXCEPTED, satisfied_on=None, satisfied_ref=None,
                        exception=TERMINATED_REASON)
     return deadline
+
+
+def closing_reason(reason: str) -> str:
+    """The exception text of a duty released by closing before enrollment (reading 12)."""
+    return CLOSED_BEFORE_ENROLLMENT_REASONS.get(
+        reason, f"closed before enrollment: {reason}")
+
+
+def _release_on_closing(deadline: Deadline, closed: date, reason: str) -> Deadline:
+    """Reading 12: on the closing date C, ``initial_assessment_icp`` and ``icp_copies`` not
+    satisfied on or before C become excepted, open or already overdue alike."""
+    if deadline.rule not in RELEASED_BY_CLOSING or deadline.status == EXCEPTED:
+        return deadline
+    if deadline.satisfied_on is not None and deadline.satisfied_on <= closed:
+        return deadline
+    return replace(deadline, status=EXCEPTED, satisfied_on=None, satisfied_ref=None,
+                   exception=closing_reason(reason))
 
 
 def compute_member(f: MemberFacts, as_of: date, *,
@@ -368,6 +397,9 @@ def compute_member(f: MemberFacts, as_of: date, *,
     found += _referral_follow_ups(f, as_of, termination)
     found += _transition_plan(f, as_of, transition_plan_days)
     found += _referral_notices(f, as_of)
+    closing = f.closed_before_enrollment
+    if closing is not None and closing[0] <= as_of:  # reading 1: a later closing is unknown
+        found = [_release_on_closing(d, *closing) for d in found]
     if termination is not None:
         # No new deadline starts after T (except the termination letter).
         found = [d for d in found if d.start <= termination]

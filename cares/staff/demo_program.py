@@ -61,9 +61,13 @@ CHUNK = 1000
 
 LANGUAGES = (("en", 60), ("es", 18), ("pt", 6), ("ht", 6), ("vi", 4), ("zh-Hans", 3),
              ("zh-Hant", 3))
-SCENARIOS = (("referred", 5), ("eligible", 2), ("ineligible", 3), ("consented", 2),
+SCENARIOS = (("referred", 5), ("eligible", 2), ("ineligible", 3), ("closed_unenrolled", 3),
+             ("consented", 2),
              ("enrolled", 70), ("removal_initiated", 3), ("terminated", 14),
              ("re_referred", 1))
+CLOSINGS = (("declined", "Synthetic record: the family chose to stay with their PCP's nurse."),
+            ("withdrew", "Synthetic record: the family withdrew after the evaluation."),
+            ("unreachable", "Synthetic record: three calls and a letter, no answer."))
 SERVICES = ("Pediatric pulmonology", "Physical therapy", "Occupational therapy",
             "Speech therapy", "Durable medical equipment", "Behavioral health counseling",
             "Early intervention", "Nutrition services", "Home nursing", "Pediatric cardiology",
@@ -141,7 +145,8 @@ class MemberHistory:
         self.batch.members.append(self)
         scenario = _weighted(rng, SCENARIOS)
         lived = age_days - 30
-        if lived < 120 and scenario not in ("referred", "eligible", "ineligible"):
+        if lived < 120 and scenario not in ("referred", "eligible", "ineligible",
+                                            "closed_unenrolled"):
             scenario = "referred"
         self.scenario = scenario
         self.episodes_plan: list[tuple[str, date]] = []
@@ -152,7 +157,7 @@ class MemberHistory:
             self.episodes_plan = [("terminated", first), ("referred", today - self.days(0, 20))]
         elif scenario in ("referred", "eligible", "consented"):
             self.episodes_plan = [(scenario, today - self.days(0, 25))]
-        elif scenario == "ineligible":
+        elif scenario in ("ineligible", "closed_unenrolled"):
             self.episodes_plan = [(scenario, today - self.days(10, min(lived, 700)))]
         else:
             self.episodes_plan = [(scenario, today - self.days(45, min(lived, 4 * 365)))]
@@ -180,9 +185,22 @@ class MemberHistory:
         effective = consent + self.days(0, 10)
         enrolled = status in ("enrolled", "removal_initiated", "terminated")
         termination = None
-        if status != "referred":
+        # Closed before enrollment (PS VIII, reading 12): found not eligible at the
+        # evaluation, or (closed_unenrolled) declined, withdrew or could not be reached.
+        closing = None
+        if status == "closed_unenrolled":
+            closing = rng.choice(CLOSINGS)
+            episode.closed_on = min(evaluated + self.days(5, 40), today)
+            episode.closure_reason, episode.closure_note = closing
+        if status not in ("referred", "closed_unenrolled") or (
+                closing and closing[0] == "withdrew"):
             ok = status != "ineligible"
             moves.append(("referred", "eligible" if ok else "ineligible", evaluated))
+        if status == "ineligible":
+            episode.closed_on, episode.closure_reason = evaluated, "ineligible"
+        if closing:
+            before = "eligible" if closing[0] == "withdrew" else "referred"
+            moves.append((before, "closed_unenrolled", episode.closed_on))
         if status in ("consented", *("enrolled", "removal_initiated", "terminated")):
             moves.append(("eligible", "consented", consent))
         if enrolled:
@@ -223,7 +241,8 @@ class MemberHistory:
             for before, after, on in moves:
                 self.batch.add(EpisodeStatusChange, EpisodeStatusChange(
                     episode=saved, from_status=before, to_status=after, on=on))
-            if status != "referred":
+            if status not in ("referred", "closed_unenrolled") or (
+                    closing and closing[0] == "withdrew"):
                 self.batch.add(EligibilityEvaluation, EligibilityEvaluation(
                     episode=saved, evaluated_on=evaluated, evaluator=self.coordinator,
                     criteria=["under_21", "masshealth", "medical_complexity"],
@@ -245,8 +264,9 @@ class MemberHistory:
 
     def care_team(self, member: Member, since: date) -> None:
         """The coordinator who took the referral, and sometimes family support staff and a
-        senior care manager; a team ends when the member is found not eligible."""
-        if self.episodes_plan[-1][0] == "ineligible":
+        senior care manager; a team ends when the member is found not eligible or the
+        referral closes before enrollment."""
+        if self.episodes_plan[-1][0] in ("ineligible", "closed_unenrolled"):
             self.batch.add(CareTeamMember, CareTeamMember(
                 member=member, staff=self.coordinator, role=Role.CARE_COORDINATOR, since=since,
                 until=since + timedelta(days=7)))

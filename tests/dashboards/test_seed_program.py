@@ -90,3 +90,20 @@ def test_fictional_and_qualified():
     # Synthetic staff cannot sign in; the named demo accounts can.
     synthetic = User.objects.filter(staff_profile__key__startswith="demo-")
     assert synthetic.exists() and not any(u.has_usable_password() for u in synthetic)
+
+
+@override_settings(DEBUG=True)
+def test_demo_episodes_closed_before_enrollment_owe_no_60_day_duties():
+    """Issue 12.1: the demo's ineligible and declined/withdrawn/unreachable episodes are
+    closed before enrollment, so the demo dashboard shows no overdue ICP for them."""
+    call_command("seed_demo", "--members", "300")
+    closed = Episode.objects.filter(closed_on__isnull=False)
+    assert {e.closure_reason for e in closed} >= {"ineligible", "declined", "unreachable"}
+    assert not closed.filter(effective_date__isnull=False).exists()
+    refresh_deadlines()
+    rows = Deadline.objects.filter(member__episodes__in=closed,
+                                   rule__in=("initial_assessment_icp", "icp_copies"))
+    assert rows.exists()
+    assert set(rows.values_list("status", flat=True)) <= {"excepted", "met", "late"}
+    assert rows.filter(status="excepted", exception_reason__startswith="closed before "
+                       "enrollment").exists()

@@ -1,6 +1,7 @@
 """``aftercare_plan`` (PS IX.B, reading 8): it exists from the day removal of assignment is
-initiated and is due the day before the termination date (the planned one until the member is
-actually terminated), so the worklist warns while the removal is under way."""
+initiated and is due on the termination date (the planned one until the member is actually
+terminated; reading 8 as corrected: "before the removal of assignment", which takes effect at
+the end of that day), so the worklist warns while the removal is under way."""
 
 from datetime import date, timedelta
 
@@ -39,22 +40,22 @@ def test_no_aftercare_deadline_before_removal_is_initiated():
     assert aftercare(removal(removal_initiated=None), date(2026, 6, 1)) is None
 
 
-@pytest.mark.parametrize("as_of", [INITIATED, date(2026, 6, 14)])
-def test_open_while_removal_is_under_way_due_the_day_before_the_planned_date(as_of):
+@pytest.mark.parametrize("as_of", [INITIATED, date(2026, 6, 14), PLANNED])
+def test_open_while_removal_is_under_way_due_on_the_planned_date(as_of):
     d = aftercare(removal(), as_of)
-    assert (d.start, d.due, d.status, d.satisfied_on) == (INITIATED, date(2026, 6, 14), "open",
-                                                          None)
+    assert (d.start, d.due, d.status, d.satisfied_on) == (INITIATED, PLANNED, "open", None)
 
 
 @pytest.mark.parametrize(("plan", "status"), [
-    (date(2026, 5, 20), "met"), (date(2026, 6, 14), "met"), (date(2026, 6, 15), "late")])
+    (date(2026, 5, 20), "met"), (date(2026, 6, 15), "met"), (date(2026, 6, 16), "late")])
 def test_plan_completed_before_termination(plan, status):
-    d = aftercare(removal(aftercare_plan=(plan, "removal:1")), date(2026, 6, 15))
+    d = aftercare(removal(aftercare_plan=(plan, "removal:1")), date(2026, 6, 16))
     assert (d.status, d.satisfied_on, d.satisfied_ref) == (status, plan, "removal:1")
 
 
-def test_overdue_once_the_day_before_the_planned_date_passes_without_a_plan():
-    assert aftercare(removal(), date(2026, 6, 15)).status == "overdue"
+def test_overdue_once_the_planned_date_passes_without_a_plan():
+    assert aftercare(removal(), date(2026, 6, 15)).status == "open"
+    assert aftercare(removal(), date(2026, 6, 16)).status == "overdue"
     # A plan recorded after the as-of date is not known yet (reading 1).
     late_plan = removal(aftercare_plan=(date(2026, 6, 20), "x"))
     assert aftercare(late_plan, date(2026, 6, 16)).status == "overdue"
@@ -63,12 +64,24 @@ def test_overdue_once_the_day_before_the_planned_date_passes_without_a_plan():
 
 def test_a_termination_after_the_as_of_date_is_not_known_the_planned_date_counts():
     f = removal(termination_date=date(2026, 6, 30))
-    assert aftercare(f, date(2026, 6, 1)).due == date(2026, 6, 14)
+    assert aftercare(f, date(2026, 6, 1)).due == PLANNED
     # Once terminated, the actual termination date counts, whatever was planned.
     d = aftercare(f, date(2026, 7, 1))
-    assert (d.start, d.due, d.status) == (INITIATED, date(2026, 6, 29), "overdue")
+    assert (d.start, d.due, d.status) == (INITIATED, date(2026, 6, 30), "overdue")
     assert aftercare(removal(termination_date=date(2026, 6, 1)), date(2026, 6, 1)).due == \
-        date(2026, 5, 31)
+        date(2026, 6, 1)
+
+
+def test_removal_initiated_and_completed_on_the_same_day_is_met():
+    """The case that made reading 8 change: removal started today with termination planned
+    today, plan completed and member terminated today. Due today, met today."""
+    day = date(2026, 6, 15)
+    f = removal(removal_initiated=day, planned_termination_date=day, termination_date=day,
+                aftercare_plan=(day, "removal:1"))
+    d = aftercare(f, day)
+    assert (d.start, d.due, d.status, d.satisfied_on) == (day, day, "met", day)
+    assert aftercare(removal(removal_initiated=day, planned_termination_date=day), day).status \
+        == "open"
 
 
 def test_without_an_initiation_date_it_starts_on_the_termination_date():
@@ -77,7 +90,8 @@ def test_without_an_initiation_date_it_starts_on_the_termination_date():
                 termination_date=date(2026, 6, 1))
     assert aftercare(f, date(2026, 5, 31)) is None
     d = aftercare(f, date(2026, 6, 1))
-    assert (d.start, d.due, d.status) == (date(2026, 6, 1), date(2026, 5, 31), "overdue")
+    assert (d.start, d.due, d.status) == (date(2026, 6, 1), date(2026, 6, 1), "open")
+    assert aftercare(f, date(2026, 6, 2)).status == "overdue"
 
 
 def test_never_closed_by_termination():
@@ -108,7 +122,7 @@ def test_removal_under_way_has_a_stored_aftercare_deadline(coordinator):
     record = services.removal_initiate(episode=episode, initiated_on=initiated,
                                        reason="goals_met", planned_termination_date=planned)
     row = stored(member)
-    assert (row.start, row.due, row.status) == (initiated, planned - timedelta(days=1), "open")
+    assert (row.start, row.due, row.status) == (initiated, planned, "open")
 
     [(_, facts)] = episode_facts(members_with_records(Member.objects.filter(pk=member.pk)).get())
     assert (facts.removal_initiated, facts.planned_termination_date) == (initiated, planned)
@@ -120,7 +134,8 @@ def test_removal_under_way_has_a_stored_aftercare_deadline(coordinator):
 
     assert not [s for s in member_deadlines(member, initiated - timedelta(days=1))
                 if s.deadline.rule == "aftercare_plan"]
-    assert on(planned).status == "overdue"  # no plan by planned - 1
+    assert on(planned).status == "open"  # due on the planned date itself
+    assert on(planned + timedelta(days=1)).status == "overdue"
 
     completed = today - timedelta(days=2)
     services.aftercare_update(removal=record, completed_on=completed,
@@ -133,4 +148,21 @@ def test_removal_under_way_has_a_stored_aftercare_deadline(coordinator):
     services.termination_complete(episode=episode, termination_date=today)
     row = stored(member)
     assert (row.start, row.due, row.status, row.satisfied_on) == (
-        initiated, today - timedelta(days=1), "met", completed)
+        initiated, today, "met", completed)
+
+
+@pytest.mark.django_db
+def test_removal_started_and_finished_today_reads_met_and_counts_on_time(coordinator):
+    """Issue 12.2, as reproduced: start removal today with termination planned today,
+    complete the plan and terminate: the deadline is met, due today, not late."""
+    today = timezone.localdate()
+    member = enrolled_member(coordinator, referral_date=today - timedelta(days=90))
+    episode = services.current_episode(member)
+    record = services.removal_initiate(episode=episode, initiated_on=today, reason="goals_met",
+                                       planned_termination_date=today)
+    services.aftercare_update(removal=record, completed_on=today, consent_signed_on=today,
+                              **COMPLETE_PLAN)
+    episode.refresh_from_db()
+    services.termination_complete(episode=episode, termination_date=today)
+    row = stored(member)
+    assert (row.start, row.due, row.status, row.satisfied_on) == (today, today, "met", today)

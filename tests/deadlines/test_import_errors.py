@@ -165,7 +165,7 @@ def test_a_refused_qualification_is_an_error_on_the_staff_record(tmp_path, monke
     """QualificationRefused from staff_save, should the up-front role check let it by."""
     monkeypatch.setattr(importer, "semantic_errors", lambda data, today: [])
     data = load()
-    data["staff"][0].update(education="associate", relevant_experience_years=1.9)
+    data["staff"][0].update(education="associate", target_population_years=1.9)
     lines = refused(tmp_path, data)
     assert lines and all(line.startswith("staff[0]: ") for line in lines), lines
     assert any("Care coordinator" in line for line in lines), lines

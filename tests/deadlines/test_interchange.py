@@ -108,9 +108,10 @@ def test_error_lines(tmp_path, capsys):
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda d: d["members"][0].update(primary_contact="nobody"),
      "members[0].primary_contact: no staff member with key 'nobody'"),
-    (lambda d: d["members"][1].update(key="m1"), "members[1].key: duplicate member key 'm1'"),
+    (lambda d: d["members"][1].update(key="m1"),
+     "members[1].key: duplicate member key (also at members[0].key)"),
     (lambda d: d["members"][1]["referrals"][0].update(key="r1"),
-     "members[1].referrals[0].key: duplicate referral key 'r1'"),
+     "members[1].referrals[0].key: duplicate referral key (also at members[0].referrals[0].key)"),
     (lambda d: d["members"][2].update(date_of_birth="2005-07-31"),
      "members[2].referral_date: the member is 21 or older on this date"),
     (lambda d: d["members"][0].pop("referral_date"), "members[0].referral_date: missing"),
@@ -132,7 +133,7 @@ def test_semantic_and_schema_errors(tmp_path, change, expected):
 
 def test_staff_failing_their_role_check_is_an_error(tmp_path):
     data = load()
-    data["staff"][0].update(education="associate", relevant_experience_years=1.9)
+    data["staff"][0].update(education="associate", target_population_years=1.9)
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_caseload", write(tmp_path, data), stderr=err)

@@ -236,7 +236,7 @@ def test_termination_closes_open_deadlines_as_excepted():
     assert one(found, "initial_assessment_icp").status == "met"
     assert one(found, "enrollment_letter").status == "overdue"  # overdue on T stays overdue
     assert one(found, "termination_letter").status == "overdue"
-    assert one(found, "aftercare_plan").due == date(2026, 5, 31)
+    assert one(found, "aftercare_plan").due == date(2026, 6, 1)  # reading 8: on T
 
 
 def test_satisfying_after_termination_does_not_reopen_an_excepted_deadline():
@@ -251,8 +251,9 @@ def test_overdue_on_termination_becomes_late_if_satisfied_later():
 
 
 @pytest.mark.parametrize(("plan", "status"), [
-    (date(2026, 5, 31), "met"), (date(2026, 6, 1), "late"), (None, "overdue")])
-def test_aftercare_plan_is_due_the_day_before_termination(plan, status):
+    (date(2026, 5, 31), "met"), (date(2026, 6, 1), "met"), (date(2026, 6, 2), "late"),
+    (None, "overdue")])
+def test_aftercare_plan_is_due_on_the_termination_date(plan, status):
     f = terminated(aftercare_plan=(plan, "x") if plan else None)
     assert one(compute_member(f, date(2026, 6, 30)), "aftercare_plan").status == status
 

@@ -22,6 +22,10 @@ class Command(BaseCommand):
         except json.JSONDecodeError as exc:
             raise CommandError(f"{file}: not JSON (line {exc.lineno}, column {exc.colno}: "
                                f"{exc.msg})") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{file}: not JSON (not UTF-8 text)") from exc
+        except RecursionError as exc:
+            raise CommandError(f"{file}: not the caseload format (nested too deeply)") from exc
         try:
             counts = import_caseload(data, dry_run=dry_run)
         except CaseloadImportError as exc:
