@@ -110,6 +110,20 @@ def emergency_pdf_make(*, member: Member, actor: User | None = None,
                           content=pdf, actor=actor)
 
 
+def may_download_card(user, member: Member) -> bool:
+    """A printed responder card carries a live bearer link, so it is downloaded only by those
+    who see ``member`` without a break-glass grant (the care team, those who see every
+    member). Break-glass access is read-only and short-lived: it never yields a link that
+    outlasts it."""
+    from cares.access import visible_members
+
+    return visible_members(user, break_glass=False).filter(pk=member.pk).exists()
+
+
+def is_responder_card(document: Document) -> bool:
+    return EmergencyAccessLink.objects.filter(card=document).exists()
+
+
 def _end_of(day: date) -> datetime:
     """The first moment after ``day`` (local time): a link valid through ``day``."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))

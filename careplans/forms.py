@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from careplans.copies import MAX_TRANSLATION_BYTES
 from careplans.emergency import link_days
 from careplans.models import (
     ActionStep,
@@ -27,6 +29,7 @@ from careplans.models import (
 )
 from careplans.selectors import copy_languages
 from careplans.services import ASSESSMENT_FIELDS, PLAN_ROWS, PLAN_SECTIONS, SOURCE_FIELDS
+from cares.documents.uploads import read_upload
 from cares.languages import language_name
 from cares.staff.forms import DATE_INPUT
 from members.forms import LanguageInput
@@ -211,6 +214,18 @@ class TranslationForm(forms.Form):
     translation = forms.FileField(
         label=_("Translated ICP (PDF)"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+
+    def clean_translation(self) -> bytes | None:
+        """The translated document's bytes (``None`` without one), read in chunks and refused
+        once past the limit: a large upload is never read whole into memory."""
+        upload = self.cleaned_data.get("translation")
+        if not upload:
+            return None
+        try:
+            return read_upload(upload, limit=MAX_TRANSLATION_BYTES)
+        except ValidationError:
+            raise forms.ValidationError(_("The translated document is larger than 10 MB."),
+                                        code="too_large") from None
 
 
 class LinkForm(forms.Form):

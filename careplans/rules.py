@@ -24,7 +24,10 @@ from careplans.models import (
     TeamRole,
 )
 
-ADULT_AGE = 18  # from 18 the member may take part without a parent or guardian
+# Under 18 a parent, guardian or authorized health-care decision-maker always takes part in the
+# care planning meeting; from 18 too whenever the record shows a legal decision-maker
+# (PS VI.A.1, VI.A.1.c.1). Age alone never removes the requirement.
+ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,9 @@ class PlanContent:
     allergies: Sequence
     member_birth: date
     has_completed_assessment: bool
+    # The member's guardians, proxies and other legal decision-makers on record (any legal
+    # authority but "none"), each described as "name (authority)".
+    legal_decision_makers: Sequence[str] = ()
 
 
 HEALTH_SUMMARY = (
@@ -179,9 +185,17 @@ def plan_missing(content: PlanContent) -> list[Missing]:
          "PS VI.A.1, VI.A.1.c.1")
     adult = plan.meeting_on is not None and \
         plan.meeting_on >= content.member_birth + relativedelta(years=ADULT_AGE)
-    need("meeting_guardian", adult or bool(kinds & set(FAMILY_PARTICIPANTS)),
+    deciders = list(content.legal_decision_makers)
+    family_required = not adult or bool(deciders)
+    if adult:
+        why = _(" (the record shows a legal decision-maker for the member: %(names)s)") % {
+            "names": "; ".join(deciders)}
+    else:
+        why = _(" (the member was under 18 on the day of the meeting)") \
+            if plan.meeting_on is not None else ""
+    need("meeting_guardian", not family_required or bool(kinds & set(FAMILY_PARTICIPANTS)),
          _("a parent, guardian or authorized health care decision-maker among the "
-           "participants of the care planning meeting"), "PS VI.A.1, VI.A.1.c.1")
+           "participants of the care planning meeting") + why, "PS VI.A.1, VI.A.1.c.1")
 
     # (a) Care managers and care team, with contact details.
     team = list(content.team)

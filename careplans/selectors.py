@@ -20,6 +20,7 @@ from careplans.models import (
 )
 from careplans.rules import PlanContent
 from cares.languages import is_english, language_name, same_language
+from members.models import LegalAuthority
 
 
 def latest_assessment(member) -> Assessment | None:
@@ -40,8 +41,19 @@ def member_plan(member, plan_id: int) -> CarePlan | None:
                                             "assessment").filter(pk=plan_id).first()
 
 
+def legal_decision_makers(member) -> list[str]:
+    """The member's court-appointed guardians, health-care proxies and authorized
+    representatives on record, each as "name (authority)" (1 query). A parent's legal custody
+    ends at 18, so "parent with legal custody" is no legal authority over an adult: under 18
+    a parent or guardian takes part by age alone (PS VI.A.1, VI.A.1.c.1), and from 18 only a
+    decision-maker the record shows counts. "Contact only" never does."""
+    return [f"{g.name} ({g.get_legal_authority_display().lower()})"
+            for g in member.guardians.exclude(
+                legal_authority__in=(LegalAuthority.NONE, LegalAuthority.PARENT))]
+
+
 def plan_content(plan: CarePlan, *, as_of: date | None = None) -> PlanContent:
-    """The plan with every part (6 queries). ``has_completed_assessment`` counts assessments
+    """The plan with every part (7 queries). ``has_completed_assessment`` counts assessments
     completed on or before ``as_of`` (any date when None)."""
     goals = list(plan.goals.prefetch_related(Prefetch(
         "steps", queryset=ActionStep.objects.select_related("responsible")
@@ -55,7 +67,8 @@ def plan_content(plan: CarePlan, *, as_of: date | None = None) -> PlanContent:
         plan=plan, participants=list(plan.participants.all()), team=list(plan.team.all()),
         goals=goals, medications=list(plan.medications.all()),
         allergies=list(plan.allergies.all()), member_birth=plan.member.date_of_birth,
-        has_completed_assessment=completed.exists())
+        has_completed_assessment=completed.exists(),
+        legal_decision_makers=legal_decision_makers(plan.member))
 
 
 @dataclass(frozen=True)

@@ -411,8 +411,7 @@ def plan_translation_view(request, member, plan_id: int):
                            initial={"language": member.primary_language})
     saved, refused = _save(request, [form], lambda: copies.care_plan_translation_attach(
         plan=plan, language=form.cleaned_data["language"], actor=request.user,
-        content=form.cleaned_data["translation"].read()
-        if form.cleaned_data.get("translation") else None))
+        content=form.cleaned_data["translation"]))  # bytes, read within the limit
     if saved:
         return _to_plan(request, plan, _("The %(language)s translation is attached.") % {
             "language": language_name(saved.language)})
@@ -433,7 +432,8 @@ def emergency_view(request, member):
     context = emergency.emergency_context(plan) if plan else {"member": member}
     return render(request, "careplans/emergency.html", {
         **context, "member": member, "links": overview["links"], "uses": overview["uses"],
-        "now": timezone.now(), "can_change": may_change_member(request.user, member)})
+        "now": timezone.now(), "can_change": may_change_member(request.user, member),
+        "may_download_cards": emergency.may_download_card(request.user, member)})
 
 
 @member_view("POST", change=True)

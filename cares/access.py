@@ -178,12 +178,15 @@ def may_see_clinical(user) -> bool:
     return may(user, VIEW_CLINICAL)
 
 
-def member_for(user, pk: int, *, change: bool = False):
+def member_for(user, pk: int, *, change: bool = False, record_read: bool = True):
     """The member with ``pk`` if ``user`` may see it, with the read recorded in the audit log.
 
     Otherwise 404 (a member outside one's care team is indistinguishable from none) and a
     denied-access audit event. ``change=True`` asks for write access (``may_change_member``):
     403 for a user who may only read, and break-glass access does not grant it (404).
+    ``record_read=False`` leaves the read to the caller (``record_member_read``), for a view
+    that may still refuse part of the record (a clinical document): that is a denial, not a
+    read.
     """
     from django.http import Http404
 
@@ -208,12 +211,23 @@ def member_for(user, pk: int, *, change: bool = False):
         if member is None:
             raise Http404
         raise PermissionDenied
-    if not by_team and not member.on_team:
+    member.cares_read_via_team = by_team or member.on_team
+    if record_read:
+        record_member_read(user, member, change=change)
+    return member
+
+
+def record_member_read(user, member, *, change: bool = False) -> None:
+    """The audit event for a read ``member_for`` allowed: high priority when only a
+    break-glass grant allows it."""
+    from cares.audit.models import Action
+    from cares.audit.services import audit_record
+
+    if not getattr(member, "cares_read_via_team", True):
         _record_break_glass_read(user, member)
     else:
         audit_record(action=Action.READ, actor=user, member=member, obj=member,
                      detail={"change": change} if change else None)
-    return member
 
 
 def _record_break_glass_read(user, member) -> None:
@@ -279,11 +293,12 @@ def consultation_for(user, pk: int, consult_id: int):
     return consult
 
 
-def member_view(*methods: str, change: bool = False):
+def member_view(*methods: str, change: bool = False, record_read: bool = True):
     """Decorator for a view of one member (URL parameter ``pk``), downloads and exports
     included. ``pk`` becomes the member if the user may see it (404 otherwise, whatever the
     method, so a member outside one's care teams looks like no member) and, with ``change``,
-    may change it (403). Only then are ``methods`` checked (405)."""
+    may change it (403). Only then are ``methods`` checked (405). With
+    ``record_read=False`` the view records the read itself (``record_member_read``)."""
     from django.views.decorators.http import require_http_methods
 
     def decorator(view):
@@ -291,7 +306,7 @@ def member_view(*methods: str, change: bool = False):
 
         @wraps(view)
         def wrapped(request, pk: int, **kwargs):
-            member = member_for(request.user, pk, change=change)
+            member = member_for(request.user, pk, change=change, record_read=record_read)
             return allowed(request, member, **kwargs)
 
         return wrapped

@@ -227,13 +227,29 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads: a file over 2.5 MB goes to a private temporary file while the request is parsed,
+# never whole into memory; forms then read it in chunks up to their own limit
+# (cares.documents.uploads). Form fields other than files: 2.5 MB in all.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_CONFIG = environ.Env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every e-mail (break-glass notices to the director among them) leaves over verified TLS in
+# production: never the console (stdout, i.e. the logs), a file, or plain SMTP.
+if PRODUCTION and not (
+        EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.smtp.EmailBackend"
+        and (EMAIL_CONFIG.get("EMAIL_USE_TLS") or EMAIL_CONFIG.get("EMAIL_USE_SSL"))):
+    raise ImproperlyConfigured(
+        "Production sends e-mail only over TLS: set EMAIL_URL=smtp+tls://user:password@host:587 "
+        "(or smtp+ssl://).")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cares@localhost")
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -274,14 +290,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"strip_query": {"()": "cares.logfilters.StripQueryStrings"}},
+    # Query strings, secret path segments (responder tokens) and MassHealth IDs are redacted:
+    # on the loggers that print URLs (for every handler of theirs), and on the console.
+    "filters": {"redact": {"()": "cares.logfilters.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
-                             "filters": ["strip_query"]}},
+                             "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
                 "fontTools": {"level": "WARNING"},
+                **{name: {"filters": ["redact"]} for name in (
+                    "django.request", "django.security.csrf", "django.security.DisallowedHost",
+                    "django.security.SuspiciousOperation", "celery.app.trace")},
                 "django.server": {"handlers": ["console"], "level": "INFO",
-                                  "propagate": False}},
+                                  "propagate": False, "filters": ["redact"]}},
 }
 
 # Number of reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: none).
@@ -291,6 +312,8 @@ AXES_IPWARE_PROXY_COUNT = CARES_TRUSTED_PROXY_COUNT or None
 # --- Program settings -----------------------------------------------------------------------
 CARES_LICENSE_EXPIRY_WARNING_DAYS = 60
 CARES_BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
+# How long a two-factor enrollment link from the program director stays valid (single use).
+CARES_ENROLLMENT_LINK_HOURS = env.int("ENROLLMENT_LINK_HOURS", default=72)
 CARES_PDF_TIMEOUT_SECONDS = env.int("PDF_TIMEOUT_SECONDS", default=30)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 

@@ -2,8 +2,11 @@
 
 After the password step the user is signed in but not *verified*; ``OTPRequiredMiddleware``
 sends them here until they enter a code from their authenticator app. A user without a
-device sets one up first (QR code and secret shown once). Wrong codes are throttled by
-django-otp (each failure doubles the wait); a code that was already used is refused.
+device sets one up only with a one-time enrollment link from the program director
+(``cares.staff.enrollment``; the link is opened before or after the password step): a password
+alone never enrolls a device. Wrong codes are throttled by django-otp (each failure doubles
+the wait); a code that was already used is refused. The session key is rotated once the
+second factor succeeds.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -29,10 +34,12 @@ from cares.audit.models import Action, Priority
 from cares.audit.services import audit_record
 
 TWO_FACTOR_PATH = "/accounts/two-factor/"
+ENROLL_PATH = "/accounts/enroll/"
 # Paths an authenticated but unverified user may still open.
-UNVERIFIED_ALLOWED = (TWO_FACTOR_PATH, "/accounts/logout/", "/accounts/login/", "/static/",
-                      "/healthz")
+UNVERIFIED_ALLOWED = (TWO_FACTOR_PATH, ENROLL_PATH, "/accounts/logout/", "/accounts/login/",
+                      "/static/", "/healthz")
 SETUP_SESSION_KEY = "cares_totp_setup_device"
+ENROLL_TOKEN_KEY = "cares_enrollment_token"  # noqa: S105 (a session key name)
 
 
 class CodeForm(forms.Form):
@@ -78,15 +85,47 @@ def _setup_device(request) -> TOTPDevice:
     return device
 
 
+@login_not_required
+@require_http_methods(["GET"])
+def enroll_view(request):
+    """The enrollment link from the program director (``?token=``): kept in the session, which
+    survives the password step, and taken out of the address bar at once."""
+    token = request.GET.get("token", "").strip()
+    if token:
+        request.session[ENROLL_TOKEN_KEY] = token[:100]
+    if not request.user.is_authenticated:
+        return redirect_to_login(TWO_FACTOR_PATH)
+    return redirect(TWO_FACTOR_PATH)
+
+
+def _refuse_enrollment(request):
+    """No device and no usable enrollment link: nothing to set up, and the refusal audited."""
+    had_token = bool(request.session.get(ENROLL_TOKEN_KEY))
+    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    request.session.pop(SETUP_SESSION_KEY, None)
+    audit_record(action=Action.DENIED, actor=request.user, priority=Priority.HIGH,
+                 detail={"second_factor": "enrollment refused",
+                         "link": "unusable" if had_token else "none"})
+    return render(request, "registration/two_factor.html",
+                  {"needs_link": True, "link_unusable": had_token}, status=403)
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor_view(request):
+    from cares.staff.enrollment import enrollment_link_find, enrollment_link_redeem
+
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.user.is_verified():
         return redirect(_next_url(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     setting_up = device is None
+    link = None
     if setting_up:
+        link = enrollment_link_find(user=request.user,
+                                    token=request.session.get(ENROLL_TOKEN_KEY))
+        if link is None:
+            return _refuse_enrollment(request)
         device = _setup_device(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -95,10 +134,15 @@ def two_factor_view(request):
             form.add_error("code", _("Too many wrong codes. Wait a little and try again."))
         elif device.verify_token(form.cleaned_data["code"]):
             if setting_up:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                try:
+                    enrollment_link_redeem(link=link, device=device)
+                except ValidationError:
+                    return _refuse_enrollment(request)
                 request.session.pop(SETUP_SESSION_KEY, None)
+                request.session.pop(ENROLL_TOKEN_KEY, None)
             otp_login(request, device)
+            # A new session key once both factors passed (session fixation).
+            request.session.cycle_key()
             audit_record(action=Action.SIGN_IN, actor=request.user,
                          detail={"second_factor": "totp", "enrolled": setting_up})
             return redirect(_next_url(request))

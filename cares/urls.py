@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from cares import views
 from cares.audit.views import audit_log_view, break_glass_view
 from cares.documents.views import document_download
-from cares.signin import two_factor_view
+from cares.signin import enroll_view, two_factor_view
 from members.urls import directory_patterns
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
     path("accounts/two-factor/", two_factor_view, name="two_factor"),
+    path("accounts/enroll/", enroll_view, name="enroll"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(),
          name="password_change"),

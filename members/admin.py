@@ -7,7 +7,9 @@ and the status-change rows are read-only: status moves only along ``Episode.PIPE
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import (
@@ -23,14 +25,27 @@ from members.models import (
     ReleaseOfInformation,
     Removal,
 )
+from members.services import member_record_problems
 
 MEMBER_SEARCH = ["member__legal_last_name", "member__legal_first_name",
                  "member__masshealth_id"]
 EPISODE_SEARCH = [f"episode__{f}" for f in MEMBER_SEARCH]
 
 
+class MemberAdminForm(forms.ModelForm):
+    """The intake rules hold in the admin too (issue 13.12): the same check as the pages.
+    (``MemberAdmin`` builds the form's fields.)"""
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the submitted values
+        if not self.errors:
+            for problem in member_record_problems(self.instance):
+                self.add_error(getattr(problem, "field", None), ValidationError(str(problem)))
+
+
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):
+    form = MemberAdminForm
     list_display = ["__str__", "date_of_birth", "masshealth_id", "city", "primary_language"]
     search_fields = ["legal_last_name", "legal_first_name", "preferred_name", "masshealth_id",
                      "key"]
@@ -44,7 +59,8 @@ class EpisodeAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "referral_source"]
     list_select_related = ["member", "primary_contact__user"]
     search_fields = MEMBER_SEARCH
-    readonly_fields = ["status"]
+    # Moved only by the lifecycle services (closing before enrollment included, reading 12).
+    readonly_fields = ["status", "closed_on", "closure_reason"]
 
 
 @admin.register(EpisodeStatusChange)

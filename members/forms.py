@@ -16,8 +16,8 @@ from cares.staff.forms import DATE_INPUT
 from cares.staff.models import RoleAssignment, StaffProfile
 from members.models import (
     EligibilityCriterion,
-    EpisodeClosureReason,
     Engagement,
+    EpisodeClosureReason,
     Guardian,
     Member,
     MemberContact,
@@ -284,9 +284,9 @@ class EpisodeCloseForm(forms.Form):
     """Close a referral that did not lead to enrollment (PS VIII; deadlines.md reading 12)."""
 
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE_INPUT)
-    reason = forms.ChoiceField(label=_("Reason"), choices=EpisodeClosureReason.choices,
-                               widget=forms.RadioSelect)
-    note = forms.CharField(label=_("What happened"), widget=TEXTAREA,
+    closing_reason = forms.ChoiceField(label=_("Reason"), choices=EpisodeClosureReason.choices,
+                                       widget=forms.RadioSelect)
+    closing_note = forms.CharField(label=_("What happened"), widget=TEXTAREA,
                            help_text=_("For example: who was contacted, when and how, and "
                                        "what the family said."))
 

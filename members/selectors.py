@@ -151,7 +151,7 @@ def member_timeline(member: Member, detail: dict | None = None, *,
             detail_text = by.lstrip(" ·")
             if change.to_status == EpisodeStatus.CLOSED_UNENROLLED and episode.closure_reason:
                 label = _("Closed before enrollment: %(reason)s") % {
-                    "reason": episode.get_closure_reason_display().lower()}
+                    "reason": episode.get_closure_reason_display()}
                 if episode.closure_note:
                     detail_text = " · ".join(p for p in (detail_text, episode.closure_note) if p)
             events.append(TimelineEvent(change.on, label, detail_text,

@@ -691,8 +691,8 @@ def _close(episode: Episode, *, on: date, reason: str, note: str, actor: User | 
 
 
 @transaction.atomic
-def episode_close(*, episode: Episode, closed_on: date, reason: str, note: str,
-                  actor: User | None = None) -> Episode:
+def episode_close(*, episode: Episode, closed_on: date, closing_reason: str,
+                  closing_note: str, actor: User | None = None) -> Episode:
     """Close an episode before enrollment (PS VIII: the 60-day assessment, ICP and ICP-copy
     duties arise only "if the member/parent/caregiver consents"): found not eligible, declined,
     withdrew or could not be reached. Open from referred, evaluated eligible or consented;
@@ -709,8 +709,9 @@ def episode_close(*, episode: Episode, closed_on: date, reason: str, note: str,
                               "this episode is already %(status)s.")
                             % {"status": episode.get_status_display().lower()})
         _refuse(problems)
-    if reason not in EpisodeClosureReason.values:
-        problems.append(FieldProblem(_("Choose why the referral is closed."), "reason"))
+    if closing_reason not in EpisodeClosureReason.values:
+        problems.append(FieldProblem(_("Choose why the referral is closed."),
+                                     "closing_reason"))
     if closed_on < episode.referral_date:
         problems.append(FieldProblem(
             _("The closing date is before the referral date (%(date)s).")
@@ -722,8 +723,8 @@ def episode_close(*, episode: Episode, closed_on: date, reason: str, note: str,
                 _("The closing date is before the episode's last step (%(date)s).")
                 % {"date": last.isoformat()}, "closed_on"))
     _not_future(closed_on, _("The closing date"), problems, "closed_on")
-    if not (note or "").strip():
-        problems.append(FieldProblem(_("Record what happened."), "note"))
+    if not (closing_note or "").strip():
+        problems.append(FieldProblem(_("Record what happened."), "closing_note"))
     _refuse(problems)
-    _close(episode, on=closed_on, reason=reason, note=note.strip(), actor=actor)
+    _close(episode, on=closed_on, reason=closing_reason, note=closing_note.strip(), actor=actor)
     return episode

@@ -474,7 +474,7 @@ def close_view(request, member):
     if saved:
         return _done(request, member, _("The referral is closed before enrollment (%(reason)s) "
                                         "on %(date)s.") % {
-            "reason": saved.get_closure_reason_display().lower(),
+            "reason": saved.get_closure_reason_display(),
             "date": saved.closed_on.isoformat()})
     return _form_page(request, member=member, episode=episode, form=form, refused=refused,
                       title=_("Close the referral before enrollment"), citation="PS VIII",

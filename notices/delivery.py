@@ -3,7 +3,9 @@ program's secure mail gateway, the certified copy (tracking number and mailed da
 daily mailing batch printed once for window envelopes.
 
 Each copy is claimed with a conditional update before anything leaves, so a retry, a second
-task or a second worker never sends or batches it twice. Once every required copy has gone
+task or a second worker never sends or batches it twice (an e-mail's claim is held in its
+transaction until it is marked sent, so a worker that dies mid-send leaves it to the
+redelivered task). Once every required copy has gone
 out, ``letter_complete_if_delivered`` marks the letter sent and refreshes the deadlines.
 """
 
@@ -60,33 +62,44 @@ def _read_pdf(letter: Letter) -> bytes:
 
 
 def letter_email_send(*, delivery_id: int) -> bool:
-    """Send one e-mail copy at most once. The delivery is claimed with a conditional update
-    (pending -> sending): a second run, a duplicate task or a retry after the message left
-    finds nothing to claim and sends nothing. If sending raises, the claim is released so the
-    task's retry can send it. Returns whether this call sent it."""
-    claimed = LetterDelivery.objects.filter(
-        pk=delivery_id, channel=Channel.EMAIL, status=DeliveryStatus.PENDING,
-        letter__status=LetterStatus.QUEUED, letter__finalized_at__isnull=False,
-    ).update(status=DeliveryStatus.SENDING, claimed_at=timezone.now(),
-             attempts=F("attempts") + 1)
-    if claimed != 1:
+    """Send one e-mail copy once. The copy is claimed with a single-row conditional update on
+    the delivery itself (``UPDATE ... WHERE id = X AND status = 'pending'``: one row, or
+    someone else has it), in a transaction held open until the copy is marked sent. A second
+    task for the same copy waits on the row lock and then finds nothing to claim; if the
+    worker dies before the message leaves, the database rolls the claim back and the
+    redelivered task sends it. If sending raises, the claim is rolled back so the task's
+    retry can send it. Returns whether this call sent it.
+
+    The one window left is a worker killed after the mail gateway accepted the message and
+    before the commit (milliseconds): then the redelivered task sends it again (at least
+    once), which beats a copy silently never sent."""
+    delivery = (LetterDelivery.objects.select_related("letter__document")
+                .filter(pk=delivery_id, channel=Channel.EMAIL).first())
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
         return False
-    delivery = LetterDelivery.objects.select_related("letter__document").get(pk=delivery_id)
     letter = delivery.letter
+    if letter.status != LetterStatus.QUEUED or letter.finalized_at is None:
+        return False
     try:
-        message = _email_message(letter, delivery)
-        message.send()
+        with transaction.atomic():
+            claimed = LetterDelivery.objects.filter(
+                pk=delivery_id, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.SENDING, claimed_at=timezone.now(),
+                attempts=F("attempts") + 1)
+            if claimed != 1:
+                return False
+            delivery.refresh_from_db()
+            _email_message(letter, delivery).send()
+            LetterDelivery.objects.filter(pk=delivery_id).update(
+                status=DeliveryStatus.SENT, sent_on=timezone.localdate(),
+                sent_at=timezone.now(), last_error="")
+            history_row(delivery, None)
+            audit_change(action=Action.EXPORT, obj=delivery, member=letter.member_id,
+                         detail={"channel": "email", "letter": letter.pk})
     except Exception as exc:
-        LetterDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:300])
+        LetterDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300])
         raise
-    with transaction.atomic():
-        LetterDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.SENT, sent_on=timezone.localdate(), sent_at=timezone.now(),
-            last_error="")
-        history_row(delivery, None)
-        audit_change(action=Action.EXPORT, obj=delivery, member=letter.member_id,
-                     detail={"channel": "email", "letter": letter.pk})
     letter_complete_if_delivered(letter.pk)
     return True
 
@@ -113,16 +126,19 @@ def letter_email_failed(delivery_id: int, error: str) -> None:
         status=DeliveryStatus.FAILED, last_error=error[:300])
 
 
-# A copy still "sending" this long after its claim: the worker died around the send, and
-# whether the message left is unknown (never resent on its own: at most once).
+# A copy "sending" this long after its claim (a committed claim, from before claims were held
+# in the sending transaction) or queued this long ago and still pending: a person looks.
 STALE_SENDING = timedelta(minutes=30)
 
 
 def stuck_emails(letter: Letter):
-    """E-mail copies a person must look at: failed, or stuck in "sending"."""
+    """E-mail copies a person must look at: failed, stuck in "sending", or queued long ago
+    and still pending (the task never reached a worker)."""
+    stale = timezone.now() - STALE_SENDING
     return letter.deliveries.filter(channel=Channel.EMAIL).filter(
         Q(status=DeliveryStatus.FAILED)
-        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=timezone.now() - STALE_SENDING))
+        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale)
+        | Q(status=DeliveryStatus.PENDING, queued_at__lt=stale))
 
 
 def letter_email_retry(*, letter: Letter, actor=None) -> int:
@@ -131,8 +147,9 @@ def letter_email_retry(*, letter: Letter, actor=None) -> int:
     with transaction.atomic():
         ids = list(stuck_emails(letter).values_list("pk", flat=True))
         LetterDelivery.objects.filter(
-            pk__in=ids, status__in=(DeliveryStatus.FAILED, DeliveryStatus.SENDING)).update(
-            status=DeliveryStatus.PENDING)
+            pk__in=ids, status__in=(DeliveryStatus.FAILED, DeliveryStatus.SENDING,
+                                    DeliveryStatus.PENDING)).update(
+            status=DeliveryStatus.PENDING, queued_at=timezone.now())
         if ids:
             audit_change(action=Action.UPDATE, obj=letter, member=letter.member_id,
                          actor=actor, detail={"email_retry": ids})

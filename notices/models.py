@@ -141,6 +141,12 @@ class Letter(models.Model):
             models.UniqueConstraint(fields=["episode", "kind"],
                                     condition=models.Q(corrects__isnull=True),
                                     name="one_letter_per_episode_kind"),
+            # One open (draft) correction per letter: three simultaneous "correct" submits
+            # make one correction; letter_correct refuses the others.
+            models.UniqueConstraint(fields=["corrects"],
+                                    condition=models.Q(corrects__isnull=False,
+                                                       status="draft"),
+                                    name="one_open_correction_per_letter"),
         ]
         indexes = [
             models.Index(fields=["member", "kind", "sent_on"]),
@@ -205,6 +211,9 @@ class LetterDelivery(models.Model):
     sent_on = models.DateField(_("mailed or sent on"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # When its e-mail task was queued (claimed with a conditional update, so a rerun of the
+    # dispatch never queues a second task for the same copy).
+    queued_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

@@ -3,8 +3,8 @@
 Each write checks first and refuses with every reason (``LetterError``); nothing is written on
 refusal. Work that can run twice (a retry, a double click, two workers) claims its row with a
 conditional update (``filter(status=...).update(...)``; 0 rows: someone else did it), so a
-letter is released once and each e-mail is sent at most once. Rendering and e-mail run in
-Celery tasks (``notices.tasks``), queued only after the transaction commits.
+letter is released once and each e-mail is sent once (``notices.delivery``). Rendering and
+e-mail run in Celery tasks (``notices.tasks``), queued only after the transaction commits.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ def letter_draft(*, episode, kind: str, actor=None) -> Letter:
     """The letter of ``kind`` for ``episode``: the existing one, or a new draft whose PDF a
     worker renders after commit. Idempotent (one letter per episode and kind; a correction
     is a separate letter, see ``letter_correct``)."""
+    if kind not in LetterKind.values:
+        refuse([_("Choose an enrollment or a termination letter.")])
     refuse([str(p) for p in _episode_problems(episode, kind)])
     existing = Letter.objects.filter(episode=episode, kind=kind, corrects__isnull=True).first()
     if existing is not None:
@@ -302,14 +304,30 @@ def letter_dispatch(*, letter_id: int) -> dict:
             return {"letter": letter_id, "returned_to_draft": problems}
         data = rendering.render_pdfs([rendered.html])[0]
         _store_render(letter.pk, rendered, data, final=True)
-    pending = list(letter.deliveries.filter(channel=Channel.EMAIL, status=DeliveryStatus.PENDING)
-                   .values_list("pk", flat=True))
+    queued = emails_queue(letter_id=letter.pk)
+    letter_complete_if_delivered(letter.pk)
+    return {"letter": letter_id, "emails": queued}
+
+
+def emails_queue(*, letter_id: int) -> int:
+    """Queue one e-mail task for each e-mail copy of the letter that is pending and not yet
+    queued. Each copy is marked queued with a conditional update before its task is queued
+    (after commit), so three dispatch runs queue one task per copy, not three. Returns how
+    many this call queued."""
     from notices.tasks import letter_email_task
 
-    for delivery_id in pending:
-        transaction.on_commit(lambda d=delivery_id: letter_email_task.delay(d))
-    letter_complete_if_delivered(letter.pk)
-    return {"letter": letter_id, "emails": len(pending)}
+    queued = 0
+    with transaction.atomic():
+        candidates = list(LetterDelivery.objects.filter(
+            letter_id=letter_id, channel=Channel.EMAIL, status=DeliveryStatus.PENDING,
+            queued_at__isnull=True).values_list("pk", flat=True))
+        for delivery_id in candidates:
+            if LetterDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING,
+                                             queued_at__isnull=True).update(
+                    queued_at=timezone.now()) == 1:
+                transaction.on_commit(lambda d=delivery_id: letter_email_task.delay(d))
+                queued += 1
+    return queued
 
 
 @transaction.atomic
@@ -352,7 +370,10 @@ def letter_complete_if_delivered(letter_id: int) -> bool:
 def letter_correct(*, letter: Letter, reason: str, actor=None) -> Letter:
     """A correction: a new draft that references ``letter``, which stays as it was sent.
     Copies of ``letter`` not yet mailed or e-mailed are cancelled; a released letter with
-    deliveries cancelled becomes *withdrawn*. Idempotent: an open correction is returned."""
+    deliveries cancelled becomes *withdrawn*. Once: while a correction is being drafted, a
+    second (or simultaneous) one is refused."""
+    if letter.corrections.filter(status=LetterStatus.DRAFT).exists():
+        refuse([_already_correcting()])
     problems = []
     if letter.status not in (LetterStatus.QUEUED, LetterStatus.SENT):
         problems.append(_("Only a released or sent letter is corrected; a draft is simply "
@@ -360,26 +381,33 @@ def letter_correct(*, letter: Letter, reason: str, actor=None) -> Letter:
     if not (reason or "").strip():
         problems.append(_("Say what the correction changes."))
     refuse(problems)
-    open_correction = letter.corrections.filter(status=LetterStatus.DRAFT).first()
-    if open_correction is not None:
-        return open_correction
-    with transaction.atomic():
-        letter.deliveries.filter(status=DeliveryStatus.PENDING, batch__isnull=True).update(
-            status=DeliveryStatus.CANCELLED)
-        letter.deliveries.filter(status=DeliveryStatus.FAILED).update(
-            status=DeliveryStatus.CANCELLED)
-        if Letter.objects.filter(pk=letter.pk, status=LetterStatus.QUEUED).update(
-                status=LetterStatus.WITHDRAWN):
-            history_row(letter, actor)
-        correction = Letter.objects.create(
-            member=letter.member, episode=letter.episode, kind=letter.kind,
-            language=content.family_language(letter.member.primary_language,
-                                             letter.member.preferred_written_language),
-            corrects=letter, correction_reason=reason.strip()[:300], created_by=actor)
-        audit_change(action=Action.CREATE, obj=correction, member=letter.member_id,
-                     actor=actor, detail={"corrects": letter.pk})
+    try:
+        # The database allows one open correction per letter: of simultaneous submits, one
+        # creates it; the others roll back (nothing cancelled, nothing withdrawn) and are
+        # refused like a second submit.
+        with transaction.atomic():
+            letter.deliveries.filter(status=DeliveryStatus.PENDING, batch__isnull=True).update(
+                status=DeliveryStatus.CANCELLED)
+            letter.deliveries.filter(status=DeliveryStatus.FAILED).update(
+                status=DeliveryStatus.CANCELLED)
+            if Letter.objects.filter(pk=letter.pk, status=LetterStatus.QUEUED).update(
+                    status=LetterStatus.WITHDRAWN):
+                history_row(letter, actor)
+            correction = Letter.objects.create(
+                member=letter.member, episode=letter.episode, kind=letter.kind,
+                language=content.family_language(letter.member.primary_language,
+                                                 letter.member.preferred_written_language),
+                corrects=letter, correction_reason=reason.strip()[:300], created_by=actor)
+            audit_change(action=Action.CREATE, obj=correction, member=letter.member_id,
+                         actor=actor, detail={"corrects": letter.pk})
+    except IntegrityError:
+        refuse([_already_correcting()])
     _render_after_commit([correction.pk])
     return correction
+
+
+def _already_correcting() -> str:
+    return _("This letter already has a correction being drafted; finish and send that one.")
 
 
 # --- Templates ----------------------------------------------------------------------------------

@@ -22,11 +22,34 @@ CHUNK_SIZE = 10
 
 @shared_task(name="notices.draft_letter", acks_late=True, autoretry_for=TRANSIENT,
              retry_backoff=True, retry_backoff_max=600, max_retries=5)
-def letter_draft_task(episode_id: int, kind: str) -> int:
+def letter_draft_task(episode_id: int, kind: str) -> int | None:
+    """Task arguments are checked like form input (anyone who can reach the broker can
+    queue a task): ``episode_id`` an integer naming an episode, ``kind`` a ``LetterKind``.
+    Otherwise, or when the service refuses, nothing is drafted and a warning names the
+    problem, never the values (no PHI in logs)."""
     from members.models import Episode
-    from notices.services import letter_draft
+    from notices.models import LetterKind
+    from notices.services import LetterError, letter_draft
 
-    return letter_draft(episode=Episode.objects.get(pk=episode_id), kind=kind).pk
+    problems = []
+    if type(episode_id) is not int:
+        problems.append("episode id is not an integer")
+    if not isinstance(kind, str) or kind not in LetterKind.values:
+        problems.append("kind is not a letter kind")
+    episode = None
+    if not problems:
+        episode = Episode.objects.select_related("member").filter(pk=episode_id).first()
+        if episode is None:
+            problems.append("no such episode")
+    if problems:
+        logger.warning("notices.draft_letter refused: %s", "; ".join(problems))
+        return None
+    try:
+        return letter_draft(episode=episode, kind=kind).pk
+    except LetterError as exc:
+        logger.warning("notices.draft_letter refused for episode %s: %d reason(s)",
+                       episode_id, len(exc.messages))
+        return None
 
 
 @shared_task(name="notices.render_letters", acks_late=True, autoretry_for=TRANSIENT,
@@ -58,7 +81,10 @@ def letter_dispatch_task(letter_id: int) -> dict:
     return letter_dispatch(letter_id=letter_id)
 
 
-@shared_task(bind=True, name="notices.email_letter", acks_late=True, max_retries=5)
+# acks_late + reject_on_worker_lost: a worker killed mid-send leaves the message to be
+# redelivered; the send's claim rolled back with its connection (tests/notices/test_worker_fault).
+@shared_task(bind=True, name="notices.email_letter", acks_late=True,
+             reject_on_worker_lost=True, max_retries=5)
 def letter_email_task(self, delivery_id: int) -> bool:
     from notices.delivery import letter_email_failed, letter_email_send
 

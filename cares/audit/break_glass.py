@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,20 +37,25 @@ def break_glass_open(*, user, member, reason: str) -> BreakGlassGrant:
                                            expires_at=now + timedelta(minutes=minutes))
     event = audit_record(action=Action.BREAK_GLASS, actor=user, member=member, obj=grant,
                          reason=reason, priority=Priority.HIGH,
-                         detail={"minutes": minutes})
+                         detail={"minutes": minutes, "access": True, "user": user.pk,
+                                 "old": None,
+                                 "new": {"member": member.pk,
+                                         "expires_at": grant.expires_at.isoformat()}})
     directors = list(User.objects.filter(
         is_active=True, staff_profile__active=True,
         staff_profile__roles__role=Role.PROGRAM_DIRECTOR, staff_profile__roles__is_backup=False,
     ).values_list("email", flat=True).distinct())
     if directors:
-        # Minimum necessary: the e-mail names the staff member and the record number only.
+        # Minimum necessary: the e-mail names the staff member, the record number and the
+        # grant; the reason (free text, often clinical) is read in the audit log only.
+        review = f"{reverse('audit_log')}?action={Action.BREAK_GLASS}&member={member.pk}"
         transaction.on_commit(lambda: send_mail(
             subject=_("CARES Kids: emergency access used"),
             message=_("%(staff)s used break-glass access to member record #%(member)s for "
-                      "%(minutes)d minutes. Reason: %(reason)s\n\nReview it in the audit "
-                      "log (event #%(event)s).")
+                      "%(minutes)d minutes (grant #%(grant)s).\n\nRead the reason and review "
+                      "the access in the audit log (event #%(event)s): %(review)s")
             % {"staff": user.get_full_name() or user.email, "member": member.pk,
-               "minutes": minutes, "reason": reason, "event": event.pk},
+               "minutes": minutes, "grant": grant.pk, "event": event.pk, "review": review},
             from_email=None, recipient_list=directors,
         ))
     return grant

@@ -8,8 +8,12 @@ from collections.abc import Iterable
 
 from django.db import models
 
-from cares.audit.context import client_address, current_request
+from cares.audit.context import DENIAL_RECORDED, client_address, current_request
 from cares.audit.models import Action, AuditEvent, Priority
+
+
+class _Nothing:
+    """Stands in for the request outside one (tasks, commands)."""
 
 
 def _context(request=None) -> dict:
@@ -30,6 +34,8 @@ def _actor(actor, request=None):
 def audit_record(*, action: str, actor=None, member=None, obj: models.Model | None = None,
                  reason: str = "", priority: str = Priority.NORMAL, detail: dict | None = None,
                  request=None) -> AuditEvent:
+    if action == Action.DENIED:  # the request's refusal is recorded (AuditContextMiddleware)
+        setattr(request or current_request.get() or _Nothing(), DENIAL_RECORDED, True)
     return AuditEvent.objects.create(
         actor=_actor(actor, request), action=action,
         member_id=getattr(member, "pk", member),
@@ -58,3 +64,17 @@ def audit_members_listed(*, members: Iterable, actor=None, request=None,
                          detail=detail or {}, **context) for m in members]
     AuditEvent.objects.bulk_create(events)
     return len(events)
+
+
+def audit_identifier_exists(*, member, field: str, actor=None, request=None) -> AuditEvent:
+    """A form refused an identifier because a member already has it, which tells the user
+    that member exists: a ``denied`` event naming the member (never the identifier), high
+    priority when the member is outside what the user may see."""
+    from cares.access import visible_members
+
+    actor = _actor(actor, request)
+    visible = (member is not None and actor is not None
+               and visible_members(actor).filter(pk=member.pk).exists())
+    return audit_record(action=Action.DENIED, actor=actor, member=member, request=request,
+                        priority=Priority.NORMAL if visible else Priority.HIGH,
+                        detail={"refused": "identifier already on file", "field": field})

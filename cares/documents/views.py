@@ -1,23 +1,41 @@
 """Document downloads: access checked, generic file name, never cached, checksum verified."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
-from cares.access import may_see_clinical, member_view
+from cares.access import may_see_clinical, member_view, record_member_read
 from cares.documents.services import DocumentIntegrityError, document_read
 
 # Documents whose content is clinical detail (family support staff may not open them).
 CLINICAL_DOCUMENT_KINDS = frozenset({"care_plan", "care_plan_translation", "emergency_plan"})
 
 
-@member_view("GET")
+@member_view("GET", record_read=False)  # a refused document is a denial, not a read
 def document_download(request, member, document_id: int):
     document = member.documents.filter(pk=document_id).first()
     if document is None or (document.kind in CLINICAL_DOCUMENT_KINDS
                             and not may_see_clinical(request.user)):
         # Minimum necessary: care plans and emergency plans carry clinical detail.
+        from cares.audit.models import Action
+        from cares.audit.services import audit_record
+
+        audit_record(action=Action.DENIED, actor=request.user, member=member, obj=document,
+                     detail={"document_id": document_id,
+                             "clinical": document is not None})
         raise Http404
+    from careplans.emergency import is_responder_card, may_download_card
+
+    if is_responder_card(document) and not may_download_card(request.user, member):
+        # The card prints a live responder link: not for a break-glass reader (README).
+        from cares.audit.models import Action
+        from cares.audit.services import audit_record
+
+        audit_record(action=Action.DENIED, actor=request.user, member=member, obj=document,
+                     detail={"responder_card": True, "break_glass": True})
+        raise PermissionDenied
+    record_member_read(request.user, member)
     try:
         content = document_read(document=document, actor=request.user)
     except DocumentIntegrityError:

@@ -1,6 +1,7 @@
 """Admin for staff and program records. Role assignments made here pass the same
 qualification check as everywhere else (``staff_role_problems``); a failing role is refused
-with its message and nothing is saved."""
+with its message and nothing is saved. Group membership follows the roles on every save and
+delete, and every change of access is audited (``cares.staff.signals``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from cares.staff.models import Credential, Program, RoleAssignment, StaffProfile, Training, User
-from cares.staff.services import staff_role_problems, staff_sync_groups
+from cares.staff.services import staff_role_problems
 
 
 def _kept_instances(formset) -> list:
@@ -75,10 +76,6 @@ class StaffProfileAdmin(SimpleHistoryAdmin):
     # Credentials must come before roles: the role check reads the pending credentials.
     inlines = [CredentialInline, RoleInline, TrainingInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        staff_sync_groups(profile=form.instance)
-
 
 class RoleAssignmentAdminForm(forms.ModelForm):
     class Meta:
@@ -107,15 +104,8 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["staff", "role", "is_backup", "covers"]
     list_filter = ["role", "is_backup"]
     list_select_related = ["staff__user", "covers__user"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        staff_sync_groups(profile=obj.staff)
-
-    def delete_model(self, request, obj):
-        profile = obj.staff
-        super().delete_model(request, obj)
-        staff_sync_groups(profile=profile)
+    # Saving, moving, deleting or bulk-deleting a role here recomputes the groups of everyone
+    # concerned and writes a high-priority audit event: cares.staff.signals, on every path.
 
 
 @admin.register(Credential)
@@ -160,9 +150,13 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         (None, {"fields": ["email", "password"]}),
         ("Name", {"fields": ["first_name", "last_name"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups",
-                               "user_permissions"]}),
+                               "user_permissions"],
+                    "description": "Groups follow the staff member's roles: change the roles "
+                                   "on the staff record."}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+    # Role groups are recomputed from role assignments (cares.staff.services.user_sync_access).
+    readonly_fields = ["groups"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name",
                                                 "password1", "password2"]}),

@@ -22,6 +22,9 @@ class StaffConfig(AppConfig):
         from django.contrib.auth import signals
 
         from cares import sessions
+        from cares.staff import signals as access_signals
+
+        access_signals.connect()  # groups follow roles, access changes audited (every path)
 
         signals.user_logged_in.connect(sessions.on_signed_in, dispatch_uid="cares.signed_in")
         signals.user_logged_out.connect(sessions.on_signed_out, dispatch_uid="cares.signed_out")

@@ -193,8 +193,9 @@ class StaffProfile(models.Model):
     relevant_experience_years = models.DecimalField(
         _("years of relevant experience"), **years_field_kwargs,
         help_text=_(
-            "Relevant experience with the target population or with children, adolescents "
-            "and transition-age youth."
+            "Experience with children, adolescents and transition-age youth (family support "
+            "staff, PS IV.B.4.a.4-5). Years with the target population are counted above; "
+            "care coordinators qualify by those (PS IV.B.3.a)."
         ),
     )
     admin_experience_years = models.DecimalField(
@@ -291,3 +292,34 @@ class Training(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()} ({self.completed})"
+
+
+class EnrollmentLink(models.Model):
+    """A one-time link that lets a new account set up its authenticator app (TOTP).
+
+    Issued by the program director (``cares.staff.enrollment``): it expires after
+    ``CARES_ENROLLMENT_LINK_HOURS``, works once, and only the SHA-256 of the token is stored.
+    Without a device and without a valid link an account cannot enroll: a password alone
+    never sets up the second factor."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrollment_links",
+                             verbose_name=_("account"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor enrollment link")
+        verbose_name_plural = _("two-factor enrollment links")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"enrollment link #{self.pk} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now

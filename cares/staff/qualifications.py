@@ -1,4 +1,4 @@
-"""Staff qualification rules (PS IV.B), backup licensure (PS IV.A.4) and program checks.
+"""Staff qualification rules (PS IV.B), backup staff (PS IV.A.4) and program checks.
 
 Pure functions over plain values: no database access here. Every function that checks a
 person returns the list of unmet requirements in plain words; an empty list means qualified.
@@ -21,20 +21,6 @@ PHYSICIAN_LEVEL = frozenset({CredentialType.MD, CredentialType.DO, CredentialTyp
                              CredentialType.PA})
 SOCIAL_WORK = frozenset({CredentialType.LSW, CredentialType.LCSW, CredentialType.LICSW})
 SCM_LICENSES = frozenset({CredentialType.RN, CredentialType.NP}) | SOCIAL_WORK
-
-# PS IV.A.4: which licences are "equal or greater" than a licence held by the covered colleague.
-EQUAL_OR_GREATER: dict[str, frozenset[str]] = {
-    CredentialType.RN: frozenset({CredentialType.RN, CredentialType.NP}),
-    CredentialType.NP: frozenset({CredentialType.NP}),
-    CredentialType.LSW: SOCIAL_WORK,
-    CredentialType.LCSW: frozenset({CredentialType.LCSW, CredentialType.LICSW}),
-    CredentialType.LICSW: frozenset({CredentialType.LICSW}),
-    CredentialType.PA: frozenset({CredentialType.PA, CredentialType.MD, CredentialType.DO}),
-    CredentialType.MD: frozenset({CredentialType.MD, CredentialType.DO}),
-    CredentialType.DO: frozenset({CredentialType.MD, CredentialType.DO}),
-    CredentialType.CHW: frozenset({CredentialType.CHW}),
-}
-
 
 @dataclass(frozen=True)
 class CredentialFacts:
@@ -151,7 +137,8 @@ def check_senior_care_manager(facts: StaffFacts, on: date) -> list[str]:
               "with the target population; %(degree)s") % {"licence": licence, "degree": degree}]
 
 
-# (education at least, years of relevant experience needed) for care coordinators, PS IV.B.3.a
+# (education at least, years of relevant experience with the target population needed) for
+# care coordinators, PS IV.B.3.a
 CARE_COORDINATOR_ROUTES = (
     (Education.BACHELOR, Decimal("1")),
     (Education.ASSOCIATE, Decimal("2")),
@@ -161,8 +148,10 @@ CARE_COORDINATOR_ROUTES = (
 
 def check_care_coordinator(facts: StaffFacts, on: date) -> list[str]:
     """PS IV.B.3.a: bachelor's + 1 year, associate's + 2, or high school/equivalent + 3 years
-    of relevant experience with the target population."""
-    years = facts.relevant_experience_years
+    of relevant experience with the target population. The years counted are those with the
+    target population (``target_population_years``), as for family support staff: general
+    experience (``relevant_experience_years``) does not count."""
+    years = facts.target_population_years
     for level, needed in CARE_COORDINATOR_ROUTES:
         if facts.has_education(level) and years >= needed:
             return []
@@ -171,9 +160,9 @@ def check_care_coordinator(facts: StaffFacts, on: date) -> list[str]:
     level = next(lv for lv, _n in CARE_COORDINATOR_ROUTES if facts.has_education(lv))
     needed = dict(CARE_COORDINATOR_ROUTES)[level]
     return [_("with %(education)s needs at least %(needed)s years of relevant experience with "
-              "the target population (has %(n)s)")
+              "the target population (has %(n)s; %(short)s more needed)")
             % {"education": _education_phrase(level), "needed": _years(needed),
-               "n": _years(years)}]
+               "n": _years(years), "short": _years(needed - years)}]
 
 
 def _education_phrase(level: str) -> str:
@@ -232,29 +221,24 @@ def check_role(role: str, facts: StaffFacts, on: date) -> list[str]:
     return [f"{label} ({citation}): {problem}" for problem in check(facts, on)]
 
 
-def check_backup(role: str, facts: StaffFacts, on: date, *,
-                 covered: StaffFacts | None = None, covered_name: str = "") -> list[str]:
-    """PS IV.A.4: backup staff meet every requirement of the role and hold licensure equal to
-    or greater than the licensure of the colleague whose position they cover."""
-    problems = check_role(role, facts, on)
-    if covered is None:
-        return problems
-    mine = facts.current_licenses(on)
-    for held in sorted(covered.current_licenses(on)):
-        accepted = EQUAL_OR_GREATER.get(held, frozenset({held}))
-        if not mine & accepted:
-            problems.append(
-                _("Backup %(role)s (PS IV.A.4): covering %(name)s needs licensure equal to or "
-                  "greater than their %(held)s licence (%(accepted)s)")
-                % {"role": Role(role).label.lower(), "name": covered_name or _("a colleague"),
-                   "held": held, "accepted": _(" or ").join(sorted(accepted))}
-            )
-    return problems
+def check_backup(role: str, facts: StaffFacts, on: date, *, covered_name: str = "") -> list[str]:
+    """PS IV.A.4: backup staff have "an equal or greater level of licensure and certification
+    required for each position" and meet "all other requirements of regular staff": the backup
+    passes the full PS IV.B check of the position they cover. The comparison is with what the
+    position requires, not with the licences the covered colleague happens to hold (an MD
+    may cover an NP senior medical professional; a qualified, unlicensed care coordinator may
+    cover one who happens to be an RN). ``covered_name`` only names the colleague."""
+    citation, check = ROLE_CHECKS[role]
+    who = (_("Backup %(role)s for %(name)s") % {"role": Role(role).label.lower(),
+                                                 "name": covered_name}
+           if covered_name else _("Backup %(role)s") % {"role": Role(role).label.lower()})
+    return [f"{who} (PS IV.A.4, {citation}): {problem}" for problem in check(facts, on)]
 
 
 @dataclass(frozen=True)
 class RoleClaim:
-    """A role someone is to hold: primary, or backup coverage of a colleague."""
+    """A role someone is to hold: primary, or backup coverage of a colleague. ``covered`` (the
+    colleague's facts) plays no part in the check: PS IV.A.4 compares with the position."""
 
     role: str
     is_backup: bool = False
@@ -266,8 +250,7 @@ def check_roles(facts: StaffFacts, claims: Sequence[RoleClaim], on: date) -> lis
     problems: list[str] = []
     for claim in claims:
         if claim.is_backup:
-            found = check_backup(claim.role, facts, on, covered=claim.covered,
-                                 covered_name=claim.covered_name)
+            found = check_backup(claim.role, facts, on, covered_name=claim.covered_name)
         else:
             found = check_role(claim.role, facts, on)
         problems.extend(p for p in found if p not in problems)

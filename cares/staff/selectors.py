@@ -27,9 +27,7 @@ def staff_queryset() -> QuerySet[StaffProfile]:
         "trainings",
         Prefetch(
             "roles",
-            queryset=RoleAssignment.objects.select_related("covers__user").prefetch_related(
-                "covers__credentials"
-            ),
+            queryset=RoleAssignment.objects.select_related("covers__user"),
         ),
     )
 
@@ -57,7 +55,6 @@ def staff_status(profile: StaffProfile, on: date) -> StaffRow:
         RoleClaim(
             role=r.role,
             is_backup=r.is_backup,
-            covered=StaffFacts.of(r.covers, list(r.covers.credentials.all())) if r.covers else None,
             covered_name=str(r.covers) if r.covers else "",
         )
         for r in roles

@@ -4,7 +4,9 @@ nothing is saved."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -43,10 +45,10 @@ def staff_role_problems(*, profile: StaffProfile, credentials: Sequence[Credenti
                     _("%(name)s does not hold the %(role)s role, so it cannot be covered.")
                     % {"name": covered, "role": assignment.get_role_display().lower()}
                 )
+        # PS IV.A.4: a backup is checked against the position, not the colleague's licences.
         claims.append(RoleClaim(
             role=assignment.role,
             is_backup=assignment.is_backup,
-            covered=StaffFacts.of(covered) if covered is not None else None,
             covered_name=str(covered) if covered is not None else "",
         ))
     problems.extend(check_roles(StaffFacts.of(profile, credentials), claims, on))
@@ -104,9 +106,10 @@ def staff_save(*, user: User, profile: StaffProfile, credentials: Sequence[Crede
     _save_if_changed(user, stored_user)
     profile.user = user
     _save_if_changed(profile, stored_profile)
-    _replace_children(profile, Credential, credentials)
-    _replace_children(profile, RoleAssignment, roles)
-    _replace_children(profile, Training, trainings)
+    with _sync_deferred():  # one recomputation at the end, not one per role row
+        _replace_children(profile, Credential, credentials)
+        _replace_children(profile, RoleAssignment, roles)
+        _replace_children(profile, Training, trainings)
     staff_sync_groups(profile=profile)
     from cares.deadlines.services import refresh_staff_deadlines
 
@@ -114,12 +117,45 @@ def staff_save(*, user: User, profile: StaffProfile, credentials: Sequence[Crede
     return profile
 
 
+_deferred: ContextVar[bool] = ContextVar("cares_staff_sync_deferred", default=False)
+
+
+@contextmanager
+def _sync_deferred():
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def users_sync_access(*, user_ids: Iterable[int]) -> None:
+    """``user_sync_access`` for each of these users (the signals' entry point), unless a
+    service is in the middle of a save and recomputes once at its end."""
+    if _deferred.get():
+        return
+    for user in User.objects.filter(pk__in=set(user_ids)):
+        user_sync_access(user=user)
+
+
 def staff_sync_groups(*, profile: StaffProfile) -> None:
-    """Keep the user's role groups, admin access and active flag in step with the profile:
-    a profile deactivated anywhere (the admin included) deactivates the account, which ends
-    its sessions and every permission."""
-    user = profile.user
-    roles = set(profile.roles.values_list("role", flat=True))
+    """``user_sync_access`` for the user of ``profile``."""
+    user_sync_access(user=profile.user)
+
+
+def user_sync_access(*, user: User) -> None:
+    """The one function that recomputes a user's role groups from their current role
+    assignments, with admin access and the active flag: a role deleted anywhere (the admin's
+    single and bulk delete, a role moved to a colleague, the staff pages, the caseload import)
+    takes its group and permissions with it, and a profile deactivated anywhere deactivates
+    the account, which ends its sessions and every permission.
+
+    Called by the services, and by ``cares.staff.signals`` after every save or delete of a
+    role assignment or staff profile, whatever the path. Each change of group, admin access
+    or active flag is a high-priority audit event with old and new values (the signals)."""
+    profile = StaffProfile.objects.filter(user=user).first()
+    roles = set(profile.roles.values_list("role", flat=True)) if profile is not None else set()
+    active = profile.active if profile is not None else user.is_active
     wanted = set(Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))
     managed = set(Group.objects.filter(name__in=ROLE_GROUPS.values()))
     current = set(user.groups.all())
@@ -129,10 +165,12 @@ def staff_sync_groups(*, profile: StaffProfile) -> None:
         user.groups.remove(*to_remove)
     if to_add:
         user.groups.add(*to_add)
-    is_staff = user.is_superuser or bool(roles & ADMIN_ROLES)
-    changed = [name for name, value in (("is_staff", is_staff), ("is_active", profile.active))
+    # A user without a staff profile (IT, a superuser) keeps the admin access given by hand.
+    is_staff = (user.is_superuser or bool(roles & ADMIN_ROLES)) if profile is not None \
+        else user.is_staff
+    changed = [name for name, value in (("is_staff", is_staff), ("is_active", active))
                if getattr(user, name) != value]
     if changed:
         user.is_staff = is_staff
-        user.is_active = profile.active
+        user.is_active = active
         user.save(update_fields=changed)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("new/", views.staff_edit_view, name="create"),
     path("<int:pk>/", views.staff_detail_view, name="detail"),
     path("<int:pk>/edit/", views.staff_edit_view, name="edit"),
+    path("<int:pk>/enrollment-link/", views.staff_enrollment_link_view,
+         name="enrollment_link"),
 ]

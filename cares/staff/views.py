@@ -6,12 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cares.access import MANAGE_STAFF, permission_required
+from cares.staff.enrollment import enrollment_link_issue
 from cares.staff.forms import BackupFormSet, CredentialFormSet, StaffForm, TrainingFormSet
-from cares.staff.models import StaffProfile, User
+from cares.staff.models import EnrollmentLink, StaffProfile, User
 from cares.staff.selectors import program_check_results, staff_get, staff_list, staff_status
 from cares.staff.services import staff_save
 
@@ -19,8 +24,11 @@ from cares.staff.services import staff_save
 @permission_required(MANAGE_STAFF)
 def staff_list_view(request):
     on = timezone.localdate()
+    rows = staff_list(on=on)
     return render(request, "staff/list.html", {
-        "rows": staff_list(on=on),
+        "rows": rows,
+        # Active staff whose role no longer passes its check: listed, never changed silently.
+        "unqualified": [r for r in rows if r.profile.active and not r.qualified],
         "checks": program_check_results(on=on),
         "today": on,
     })
@@ -43,7 +51,28 @@ def staff_detail_view(request, pk: int):
         "profile": profile,
         "history": history,
         "today": on,
+        "has_authenticator": TOTPDevice.objects.filter(user=profile.user,
+                                                       confirmed=True).exists(),
+        "pending_link": EnrollmentLink.objects.filter(
+            user=profile.user, used_at__isnull=True, revoked_at__isnull=True,
+            expires_at__gt=timezone.now()).first(),
     })
+
+
+@permission_required(MANAGE_STAFF)
+@require_POST
+def staff_enrollment_link_view(request, pk: int):
+    """A one-time link for setting up the authenticator app, shown once (only its hash is
+    kept): the program director passes it to the staff member."""
+    profile = _get_profile(pk)
+    try:
+        link, token = enrollment_link_issue(user=profile.user, issued_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("staff:detail", pk=profile.pk)
+    url = request.build_absolute_uri(f"{reverse('enroll')}?{urlencode({'token': token})}")
+    return render(request, "staff/enrollment_link.html",
+                  {"profile": profile, "link": link, "url": url})
 
 
 @permission_required(MANAGE_STAFF)

@@ -50,7 +50,7 @@ def _fill_new_care_coordinator(page, *, years: str) -> None:
     page.locator('input[name="password"]').fill(NEW_PASSWORD)
     page.locator('input[name="hire_date"]').fill("2025-03-03")
     page.locator('select[name="education"]').select_option(Education.ASSOCIATE.value)
-    page.locator('input[name="relevant_experience_years"]').fill(years)
+    page.locator('input[name="target_population_years"]').fill(years)
     page.get_by_role("checkbox", name="Care coordinator", exact=True).check()
 
 
@@ -64,7 +64,8 @@ def test_director_adds_care_coordinator_refused_then_saved(page, sign_in, artifa
     expect(page).to_have_url(re.compile(r"/staff/new/$"))
     expect(page.get_by_role("heading", name="Add staff member")).to_be_visible()
 
-    # An associate's degree needs 2 years of relevant experience (PS IV.B.3.a); 1.9 is short.
+    # An associate's degree needs 2 years of relevant experience with the target population
+    # (PS IV.B.3.a); 1.9 is short.
     _fill_new_care_coordinator(page, years="1.9")
     page.get_by_role("button", name="Save").click()
 
@@ -91,7 +92,7 @@ def test_director_adds_care_coordinator_refused_then_saved(page, sign_in, artifa
     expect(page.get_by_role("checkbox", name="Care coordinator", exact=True)).to_be_checked()
     expect(page.locator('input[name="password"]')).to_have_value("")
 
-    page.locator('input[name="relevant_experience_years"]').fill("2")
+    page.locator('input[name="target_population_years"]').fill("2")
     page.locator('input[name="password"]').fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save").click()
 
@@ -106,7 +107,7 @@ def test_director_adds_care_coordinator_refused_then_saved(page, sign_in, artifa
     profile = StaffProfile.objects.select_related("user").get(user__email=NEW_EMAIL)
     assert page.url.endswith(f"/staff/{profile.pk}/")
     assert profile.education == Education.ASSOCIATE
-    assert profile.relevant_experience_years == Decimal("2")
+    assert profile.target_population_years == Decimal("2")
     assert list(profile.roles.values_list("role", "is_backup")) == [
         (Role.CARE_COORDINATOR, False)
     ]

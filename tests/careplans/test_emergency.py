@@ -160,3 +160,42 @@ def test_link_creation_is_checked(member, coordinator):
         emergency.emergency_link_create(member=member, expires_on=TODAY + timedelta(days=731),
                                         url_for=base_url)
     assert not EmergencyAccessLink.objects.exists()
+
+
+def test_a_break_glass_reader_gets_no_responder_card(link, member, client):
+    """Break-glass is read-only and short-lived: it must not yield the card, whose QR code is
+    a bearer link that outlives the grant (README, Security). The team still gets it."""
+    from cares.audit.break_glass import break_glass_open
+    from cares.audit.models import Action
+    from tests.factories import make_staff
+
+    stored, token = link
+    outsider = make_staff("care_coordinator")
+    break_glass_open(user=outsider.user, member=member,
+                     reason="Child in the ED after hours, care team unreachable by phone.")
+    sign_in(client, outsider.user)
+    page = client.get(reverse("careplans:emergency", args=[member.pk]))
+    assert page.status_code == 200  # the emergency plan itself is readable
+    card_url = reverse("document_download", args=[member.pk, stored.card_id])
+    assert card_url not in page.content.decode()
+    response = client.get(card_url)
+    assert response.status_code == 403
+    assert token.encode() not in response.content
+    assert AuditEvent.objects.filter(action=Action.DENIED, actor=outsider.user,
+                                     member=member).exists()
+    # The plain emergency PDF (no link in it) is still a read the grant allows.
+    plain = emergency.emergency_pdf_make(member=member)
+    assert client.get(reverse("document_download",
+                              args=[member.pk, plain.pk])).status_code == 200
+
+
+def test_the_care_team_downloads_the_card(link, member, coordinator, client):
+    stored, token = link
+    sign_in(client, coordinator.user)
+    card_url = reverse("document_download", args=[member.pk, stored.card_id])
+    assert card_url in client.get(reverse("careplans:emergency", args=[member.pk])
+                                  ).content.decode()
+    response = client.get(card_url)
+    assert response.status_code == 200
+    assert token in "".join(PdfReader(io.BytesIO(response.content)).pages[0]
+                            .extract_text().split())

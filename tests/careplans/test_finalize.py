@@ -150,7 +150,9 @@ def test_every_required_element_is_covered_by_a_breaker(member, coordinator):
         refused.value.messages
 
 
-def test_the_guardian_is_not_required_for_an_adult_member(coordinator):
+def test_the_guardian_is_not_required_for_an_adult_member_without_a_legal_decision_maker(
+        coordinator):
+    """(With a guardian or proxy on record it is: tests/careplans/test_meeting_guardian.py.)"""
     adult = enrolled_member(coordinator, referral_date=TODAY - timedelta(days=10),
                             date_of_birth=TODAY - timedelta(days=19 * 366))
     completed_assessment(adult, coordinator)

@@ -37,8 +37,8 @@ def referred(coordinator, on):
 
 
 def close(episode, on=None, reason="declined", note="Mother declined by phone on Tuesday."):
-    return services.episode_close(episode=episode, closed_on=on or TODAY, reason=reason,
-                                  note=note)
+    return services.episode_close(episode=episode, closed_on=on or TODAY,
+                                  closing_reason=reason, closing_note=note)
 
 
 def duties(member):
@@ -200,7 +200,7 @@ def test_on_the_timeline_with_reason_and_note(coordinator):
     episode = referred(coordinator, TODAY - timedelta(days=10))
     close(episode, reason="unreachable", note="Three calls and a letter, no answer.")
     events = member_timeline(episode.member, clinical=False)
-    assert any(e.title == "Closed before enrollment: family could not be reached"
+    assert any(e.title == "Closed before enrollment: Family could not be reached"
                and "Three calls and a letter, no answer." in e.detail for e in events), events
 
 
@@ -214,7 +214,8 @@ def test_close_through_the_page(client, coordinator):
     page = client.get(reverse("members:close", args=[episode.member_id])).content.decode()
     assert "Family could not be reached" in page and "PS VIII" in page
     response = client.post(reverse("members:close", args=[episode.member_id]), {
-        "closed_on": TODAY.isoformat(), "reason": "withdrew", "note": "Family moved away."})
+        "closed_on": TODAY.isoformat(), "closing_reason": "withdrew",
+        "closing_note": "Family moved away."})
     assert response.status_code == 302
     detail = client.get(reverse("members:detail", args=[episode.member_id])).content.decode()
     assert "Closed before enrollment" in detail and "Family withdrew before enrollment" in detail
@@ -225,8 +226,8 @@ def test_bad_input_on_the_page_keeps_it_and_says_why(client, coordinator):
     episode = referred(coordinator, TODAY - timedelta(days=10))
     sign_in(client, coordinator.user)
     response = client.post(reverse("members:close", args=[episode.member_id]), {
-        "closed_on": (TODAY - timedelta(days=30)).isoformat(), "reason": "declined",
-        "note": "Declined at the first visit."})
+        "closed_on": (TODAY - timedelta(days=30)).isoformat(),
+        "closing_reason": "declined", "closing_note": "Declined at the first visit."})
     page = response.content.decode()
     assert response.status_code == 200
     assert "The closing date is before the referral date" in page

@@ -361,7 +361,8 @@ def test_a_correction_is_a_new_letter_that_references_the_old(coordinator):
     letter = send_everything(draft(member))
     sent_on = letter.sent_on
     correction = services.letter_correct(letter=letter, reason="Wrong care manager phone.")
-    assert services.letter_correct(letter=letter, reason="again") == correction  # idempotent
+    with pytest.raises(services.LetterError, match="already has a correction"):
+        services.letter_correct(letter=letter, reason="again")  # once
     assert (correction.corrects, correction.status) == (letter, LetterStatus.DRAFT)
     letter.refresh_from_db()
     assert (letter.status, letter.sent_on) == (LetterStatus.SENT, sent_on)

@@ -52,7 +52,11 @@ def test_a_coordinator_opens_a_member_outside_their_team_with_a_reason(
         "high", REASON, grant.pk)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [director.user.email]
-    assert f"#{member.pk}" in mail.outbox[0].body and REASON in mail.outbox[0].body
+    # The mail names the grant and where to review it, never the free-text reason.
+    body = mail.outbox[0].body
+    assert f"#{member.pk}" in body and f"grant #{grant.pk}" in body
+    assert f"/audit/?action=break_glass&member={member.pk}" in body
+    assert REASON not in body and REASON[:20] not in body
     assert "Glasssentinel" not in mail.outbox[0].body + mail.outbox[0].subject
     assert member.masshealth_id not in mail.outbox[0].body
     # Read only: the change pages stay closed under break-glass, and offer no buttons.

@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
     "CELERY_BROKER_URL": "rediss://redis.example.org:6380/0?ssl_cert_reqs=required",
     "ALLOWED_HOSTS": "cares.example.org",
     "CARES_MAIL_GATEWAY": "smtp+tls://cares:secret@mail-gateway.example.org:587",
+    "EMAIL_URL": "smtp+tls://cares:secret@mail.example.org:587",
 }
 
 
@@ -49,6 +50,11 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
      "TLS to Redis"),
     ({"CARES_MAIL_GATEWAY": ""}, "secure mail gateway"),
     ({"CARES_MAIL_GATEWAY": "smtp://mail.example.org:25"}, "secure mail gateway"),
+    # Every e-mail, not only letters: break-glass notices name a member record.
+    ({"EMAIL_URL": ""}, "e-mail only over TLS"),
+    ({"EMAIL_URL": "consolemail://"}, "e-mail only over TLS"),
+    ({"EMAIL_URL": "filemail:///tmp/mail"}, "e-mail only over TLS"),
+    ({"EMAIL_URL": "smtp://cares:secret@mail.example.org:25"}, "e-mail only over TLS"),
     ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "PostgreSQL"),
     ({"SECRET_KEY": ""}, "SECRET_KEY"),
     ({"DEBUG": "1"}, "DEBUG must be off"),

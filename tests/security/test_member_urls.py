@@ -41,7 +41,7 @@ CONSULTANT_ROUTES = {"members:consult_answer"}
 KNOWN = {
     "members:detail", "members:edit", "members:eligibility", "members:consent",
     "members:enroll", "members:care_team", "members:removal", "members:aftercare",
-    "members:terminate",
+    "members:terminate", "members:close",
     "members:refer", "members:guardian_add", "members:guardian_edit", "members:contact_add",
     "members:contact_remove", "members:release_add", "members:release_revoke",
     "document_download",
@@ -118,6 +118,8 @@ def plausible_post(world: World) -> dict:
         "planned_termination_date": day(30), "consent_signed_on": day(),
         "consent_signed_by": "Intruder", "recommendations": "x", "referrals": "None needed",
         "services_in_place": "x", "medications": "x", "termination_date": day(),
+        # closing before enrollment (PS VIII, reading 12)
+        "closed_on": day(), "closing_reason": "declined", "closing_note": "x",
         # guardian, care-team contact, release, revocation
         "name": "Intruder Guardian", "relationship": "aunt", "legal_authority": "none",
         "address": "2 Other St", "preferred_language": "en", "receives_letters": "on",

@@ -29,6 +29,7 @@ home                                        302 302 302 302 302 302 200
 healthz                                     200 200 200 200 200 200 200
 login                                       302 302 302 302 302 302 302
 two_factor                                  302 302 302 302 302 302 302
+enroll                                      302 302 302 302 302 302 302
 logout                                      405 405 405 405 405 405 405
 password_change                             200 200 200 200 200 200 200
 password_change_done                        200 200 200 200 200 200 200
@@ -36,6 +37,7 @@ staff:list                                  200 403 403 403 403 403 403
 staff:create                                200 403 403 403 403 403 403
 staff:detail                                200 403 403 403 403 403 403
 staff:edit                                  200 403 403 403 403 403 403
+staff:enrollment_link                       405 403 403 403 403 403 403
 members:list                                200 200 200 200 200 403 403
 members:intake                              200 200 200 200 403 403 403
 members:detail                              200 200 200 404 200 404 404
@@ -47,6 +49,7 @@ members:care_team                           200 200 200 404 403 404 404
 members:removal                             200 200 200 404 403 404 404
 members:aftercare                           200 200 200 404 403 404 404
 members:terminate                           200 200 200 404 403 404 404
+members:close                               200 200 200 404 403 404 404
 members:refer                               200 200 200 404 403 404 404
 members:guardian_add                        200 200 200 404 403 404 404
 members:guardian_edit                       200 200 200 404 403 404 404

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cares.sessions import SIGNED_IN_AT_KEY
+from cares.staff.enrollment import enrollment_link_issue
 from tests.factories import PASSWORD, make_staff, sign_in, totp_code, totp_device
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,10 @@ def test_password_alone_opens_nothing(client, coordinator):
     assert response.url.startswith("/accounts/two-factor/")
 
 
-def test_first_sign_in_sets_up_an_authenticator(client, coordinator):
+def test_first_sign_in_sets_up_an_authenticator(client, coordinator, director):
+    # With the program director's one-time link (tests/security/test_enrollment.py).
+    _link, token = enrollment_link_issue(user=coordinator.user, issued_by=director.user)
+    client.get(reverse("enroll"), {"token": token})
     password_step(client, coordinator.user)
     page = client.get("/accounts/two-factor/")
     html = page.content.decode()

@@ -346,6 +346,7 @@ MEMBER_PARAMS = ("member_id", "member_pk")
 OTHER_RECORDS = {
     "staff:detail": {"pk": "coordinator"},
     "staff:edit": {"pk": "coordinator"},
+    "staff:enrollment_link": {"pk": "coordinator"},
     "directory:edit": {"provider_id": "provider"},
     "letters:template": {"template_id": "letter_template"},
     "letters:template_preview": {"template_id": "letter_template"},

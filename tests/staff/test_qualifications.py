@@ -1,4 +1,4 @@
-"""Boundary tests for every PS IV.B qualification rule and PS IV.A.4 backup licensure."""
+"""Boundary tests for every PS IV.B qualification rule and PS IV.A.4 backup staff."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -7,11 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cares.staff.models import Role
 from cares.staff.qualifications import (
     CredentialFacts,
+    RoleClaim,
     StaffFacts,
     check_backup,
     check_role,
+    check_roles,
 )
 
 ON = date(2026, 11, 23)
@@ -39,7 +42,7 @@ def facts(*licences, state="MA", expires=FUTURE, **kw):
 ])
 def test_care_coordinator_education_and_experience(education, years, ok):
     problems = check_role("care_coordinator", facts(education=education,
-                                                    relevant_experience_years=years), ON)
+                                                    target_population_years=years), ON)
     assert (problems == []) is ok
     if not ok:
         assert problems[0].startswith("Care coordinator (PS IV.B.3.a):")
@@ -47,10 +50,26 @@ def test_care_coordinator_education_and_experience(education, years, ok):
 
 def test_care_coordinator_refusal_names_what_is_missing():
     [problem] = check_role("care_coordinator",
-                           facts(education="associate", relevant_experience_years="1.9"), ON)
+                           facts(education="associate", target_population_years="1.9"), ON)
     assert "an associate's degree" in problem
     assert "at least 2 years" in problem
-    assert "has 1.9" in problem
+    assert "has 1.9; 0.1 more needed" in problem
+
+
+@pytest.mark.parametrize(("education", "needed"), [
+    ("bachelor", "1"), ("associate", "2"), ("high_school", "3")])
+def test_care_coordinator_years_are_years_with_the_target_population(education, needed):
+    """PS IV.B.3.a: "relevant experience with the target population". General youth work
+    (relevant_experience_years) does not count, however long."""
+    [problem] = check_role("care_coordinator", facts(
+        education=education, relevant_experience_years="10", target_population_years="0"), ON)
+    assert problem.startswith("Care coordinator (PS IV.B.3.a):")
+    assert f"at least {needed} years of relevant experience with the target population" \
+        in problem
+    assert f"has 0; {needed} more needed" in problem
+    assert check_role("care_coordinator", facts(
+        education=education, relevant_experience_years="0", target_population_years=needed),
+        ON) == []
 
 
 # --- Program director (PS IV.B.1.a) ---------------------------------------------------------
@@ -164,34 +183,62 @@ def test_senior_medical_professional(licence, ok):
 
 def test_backup_must_meet_the_role_itself():
     problems = check_backup("care_coordinator", facts(education="associate",
-                                                      relevant_experience_years="1"), ON)
-    assert problems and "Care coordinator" in problems[0]
+                                                      target_population_years="1"), ON,
+                            covered_name="Linh Pham")
+    assert problems == [
+        "Backup care coordinator for Linh Pham (PS IV.A.4, PS IV.B.3.a): with an associate's "
+        "degree needs at least 2 years of relevant experience with the target population "
+        "(has 1; 1 more needed)"]
 
 
-@pytest.mark.parametrize(("backup", "covered", "ok"), [
-    ("RN", "RN", True), ("NP", "RN", True), ("LSW", "RN", False),
-    ("LICSW", "LSW", True), ("LSW", "LICSW", False), ("RN", "NP", False),
+@pytest.mark.parametrize(("role", "backup", "ok"), [
+    # Compared with what the position requires, whoever holds it (PS IV.A.4).
+    ("senior_medical_professional", facts("MD"), True),
+    ("senior_medical_professional", facts("DO"), True),
+    ("senior_medical_professional", facts("PA"), True),
+    ("senior_medical_professional", facts("RN"), False),
+    ("senior_care_manager", facts("LSW"), True),
+    ("senior_care_manager", facts("RN"), True),
+    ("senior_care_manager", facts(education="master", target_population_years=3), True),
+    ("senior_care_manager", facts("RN", state="NH"), False),
+    ("care_coordinator", facts(education="bachelor", target_population_years=1), True),
+    ("care_coordinator", facts("RN", education="bachelor"), False),
 ])
-def test_backup_licensure_equal_or_greater_than_covered_colleague(backup, covered, ok):
-    problems = check_backup("senior_care_manager", facts(backup), ON,
-                            covered=facts(covered), covered_name="Rosa Almeida")
+def test_backup_passes_the_positions_own_check(role, backup, ok):
+    problems = check_backup(role, backup, ON, covered_name="Rosa Almeida")
     assert (problems == []) is ok
-    if not ok:
-        assert "Rosa Almeida" in problems[-1]
-        assert f"their {covered} licence" in problems[-1]
+    assert problems == [p.replace(f"{Role(role).label} (", f"Backup {Role(role).label.lower()} "
+                                  "for Rosa Almeida (PS IV.A.4, ", 1)
+                        for p in check_role(role, backup, ON)]
 
 
-def test_masters_backup_cannot_cover_a_licensed_colleague():
+def test_an_md_may_cover_an_np_senior_medical_professional():
+    """The colleague's own NP licence sets no bar: the position needs MD, DO, NP or PA."""
+    np_colleague = facts("NP")
+    assert check_role("senior_medical_professional", np_colleague, ON) == []
+    assert check_roles(facts("MD"), [RoleClaim("senior_medical_professional", is_backup=True,
+                                               covered=np_colleague, covered_name="Priya")],
+                       ON) == []
+
+
+def test_an_unlicensed_qualified_coordinator_may_cover_one_who_is_an_rn():
+    rn_colleague = facts("RN", education="bachelor", target_population_years=5)
+    unlicensed = facts(education="bachelor", target_population_years="1")
+    assert check_roles(unlicensed, [RoleClaim("care_coordinator", is_backup=True,
+                                              covered=rn_colleague, covered_name="Rosa")],
+                       ON) == []
+
+
+def test_masters_backup_may_cover_a_licensed_senior_care_manager():
     backup = facts(education="master", target_population_years=3)
-    assert check_role("senior_care_manager", backup, ON) == []
-    problems = check_backup("senior_care_manager", backup, ON, covered=facts("RN"))
-    assert len(problems) == 1 and "PS IV.A.4" in problems[0]
+    assert check_backup("senior_care_manager", backup, ON, covered_name="Rosa") == []
 
 
-def test_expired_licence_of_the_covered_colleague_sets_no_bar():
-    problems = check_backup("senior_care_manager", facts("LSW"), ON,
-                            covered=facts("RN", expires=ON - timedelta(days=1)))
-    assert problems == []
+def test_an_expired_licence_of_the_backup_never_counts():
+    [problem] = check_backup("senior_medical_professional",
+                             facts("MD", expires=ON - timedelta(days=1)), ON)
+    assert problem.startswith("Backup senior medical professional (PS IV.A.4, PS IV.A.2):")
+    assert "the MD licence on file has expired" in problem
 
 
 # --- Properties -----------------------------------------------------------------------------
@@ -200,12 +247,12 @@ years = st.decimals(min_value=0, max_value=40, places=1)
 
 
 @given(education=st.sampled_from(["none", "high_school", "associate", "bachelor", "master"]),
-       relevant=years, more=years)
-def test_more_experience_never_disqualifies_a_care_coordinator(education, relevant, more):
+       target=years, more=years)
+def test_more_experience_never_disqualifies_a_care_coordinator(education, target, more):
     before = check_role("care_coordinator",
-                        StaffFacts(education=education, relevant_experience_years=relevant), ON)
+                        StaffFacts(education=education, target_population_years=target), ON)
     after = check_role("care_coordinator", StaffFacts(
-        education=education, relevant_experience_years=relevant + more), ON)
+        education=education, target_population_years=target + more), ON)
     assert not (before == [] and after != [])
 
 

@@ -17,7 +17,7 @@ def staff_post(**overrides):
         "password": "a-long-enough-password", "phone": "617-555-0199",
         "roles": ["care_coordinator"], "hire_date": "2026-01-05", "active": "on",
         "education": "associate", "clinical_experience_years": "0",
-        "target_population_years": "2", "relevant_experience_years": "1.9",
+        "target_population_years": "1.9", "relevant_experience_years": "5",
         "admin_experience_years": "0",
         "cred-TOTAL_FORMS": "1", "cred-INITIAL_FORMS": "0",
         "cred-0-type": "", "cred-0-license_number": "", "cred-0-state": "MA",
@@ -32,7 +32,7 @@ def staff_post(**overrides):
 
 def test_director_adds_a_qualified_care_coordinator(director_client):
     response = director_client.post(reverse("staff:create"),
-                                    staff_post(relevant_experience_years="2"))
+                                    staff_post(target_population_years="2"))
     profile = StaffProfile.objects.get(user__email="ada@staff.example")
     assert response.status_code == 302
     assert response.url == reverse("staff:detail", args=[profile.pk])
@@ -66,7 +66,7 @@ def test_bad_input_gets_field_errors_and_saves_nothing(director_client):
 
 def test_duplicate_email_is_refused(director_client, coordinator):
     response = director_client.post(reverse("staff:create"), staff_post(
-        email=coordinator.user.email.upper(), relevant_experience_years="2"))
+        email=coordinator.user.email.upper(), target_population_years="2"))
     assert "Another account already uses this e-mail address." in response.content.decode()
 
 
@@ -76,7 +76,7 @@ def test_edit_adds_a_role_the_person_qualifies_for(director_client):
     data = staff_post(
         email=nurse.user.email, first_name=nurse.user.first_name,
         last_name=nurse.user.last_name, password="", education="bachelor",
-        relevant_experience_years="2", roles=["care_coordinator", "senior_care_manager"],
+        target_population_years="2", roles=["care_coordinator", "senior_care_manager"],
         **{"cred-TOTAL_FORMS": "1", "cred-INITIAL_FORMS": "1", "cred-0-id": str(credential.pk),
            "cred-0-staff": str(nurse.pk), "cred-0-type": "RN",
            "cred-0-license_number": credential.license_number, "cred-0-state": "MA",
@@ -129,3 +129,34 @@ def test_everyone_but_the_director_gets_403(client, director, role, name):
 
 def test_unknown_staff_member_is_404(director_client):
     assert director_client.get(reverse("staff:detail", args=[99999])).status_code == 404
+
+
+def test_staff_page_lists_active_staff_who_no_longer_qualify(director_client):
+    """PS IV.B.3.a reads years with the target population: a coordinator with general youth
+    work only is listed with the reason, keeps the role, and nothing about them changes."""
+    legacy = make_staff("care_coordinator", education="high_school",
+                        relevant_experience_years=Decimal("3"),
+                        target_population_years=Decimal("0"))
+    gone = make_staff("care_coordinator", education="high_school",
+                      relevant_experience_years=Decimal("3"),
+                      target_population_years=Decimal("0"), active=False)
+    fine = make_staff("care_coordinator")
+    versions = legacy.history.count()
+    response = director_client.get(reverse("staff:list"))
+    listed = {r.profile.pk: r.problems for r in response.context["unqualified"]}
+    assert listed == {legacy.pk: [
+        "Care coordinator (PS IV.B.3.a): with a high school diploma needs at least 3 years of "
+        "relevant experience with the target population (has 0; 3 more needed)"]}
+    html = response.content.decode()
+    section = html[html.index('id="qualification-problems"'):html.index('id="staff-table"')]
+    assert str(legacy) in section and "3 more needed" in section
+    assert str(gone) not in section and str(fine) not in section
+    assert list(legacy.roles.values_list("role", flat=True)) == ["care_coordinator"]
+    assert legacy.history.count() == versions
+
+
+def test_staff_page_says_when_everyone_qualifies(director_client):
+    make_staff("care_coordinator")
+    response = director_client.get(reverse("staff:list"))
+    assert response.context["unqualified"] == []
+    assert "Every active staff member meets the requirements" in response.content.decode()
