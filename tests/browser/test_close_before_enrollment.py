@@ -58,6 +58,10 @@ def test_director_closes_a_declined_referral_and_the_overdue_count_moves(page, s
     expect(page.get_by_label("What happened")).to_have_value(
         "Mother declined at the home visit.")
     assert Episode.objects.get(member=member).status == EpisodeStatus.REFERRED
+    page.screenshot(path=str(artifacts_dir / "close-form-refused.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts_dir / "close-form-refused-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Then by keyboard: the date, the reason and the note are kept; Enter saves.
     page.get_by_label("Closed on").fill(today.isoformat())
