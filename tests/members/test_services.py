@@ -591,13 +591,16 @@ def test_an_inactive_care_coordinator_cannot_be_the_primary_contact(coordinator)
 
 
 def test_a_care_coordinator_who_fails_the_role_check_cannot_be_the_primary_contact(coordinator):
-    # make_staff bypasses the qualification check: associate's degree + 1 year is not enough.
+    # make_staff bypasses the qualification check: associate's degree + 1 year with the
+    # target population is not enough (PS IV.B.3.a); general experience does not count.
     unqualified = make_staff("care_coordinator", education="associate",
-                             relevant_experience_years=Decimal("1"))
+                             target_population_years=Decimal("1"),
+                             relevant_experience_years=Decimal("5"))
     episode = consented_episode(coordinator)
     with refused(f"{unqualified} cannot be the primary contact",
                  "Care coordinator (PS IV.B.3.a)",
-                 "with an associate's degree needs at least 2 years", "(has 1)"):
+                 "with an associate's degree needs at least 2 years of relevant experience "
+                 "with the target population", "(has 1; 1 more needed)"):
         enroll(episode, unqualified)
 
 
