@@ -33,7 +33,7 @@ from careplans.services import CarePlanError, _refuse
 from cares.audit.context import client_address
 from cares.audit.models import Action
 from cares.audit.services import audit_change, audit_record
-from cares.documents.models import Document
+from cares.documents.models import RESPONDER_CARD_KIND, Document
 from cares.documents.services import document_store
 from cares.languages import is_english, language_name
 from cares.pdf import PDFRenderError, render_template_to_pdf
@@ -104,24 +104,11 @@ def emergency_pdf_make(*, member: Member, actor: User | None = None,
             _html, pdf = render_template_to_pdf("pdf/emergency.html", context)
         except PDFRenderError as exc:
             raise CarePlanError(_("The PDF could not be made; try again.")) from exc
-    return document_store(member=member, kind="emergency_plan",
+    return document_store(member=member,
+                          kind=RESPONDER_CARD_KIND if responder_url else "emergency_plan",
                           title=f"Emergency plan (ICP v{plan.version})"
                           + (" with responder QR code" if responder_url else ""),
                           content=pdf, actor=actor)
-
-
-def may_download_card(user, member: Member) -> bool:
-    """A printed responder card carries a live bearer link, so it is downloaded only by those
-    who see ``member`` without a break-glass grant (the care team, those who see every
-    member). Break-glass access is read-only and short-lived: it never yields a link that
-    outlasts it."""
-    from cares.access import visible_members
-
-    return visible_members(user, break_glass=False).filter(pk=member.pk).exists()
-
-
-def is_responder_card(document: Document) -> bool:
-    return EmergencyAccessLink.objects.filter(card=document).exists()
 
 
 def _end_of(day: date) -> datetime:

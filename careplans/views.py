@@ -58,7 +58,12 @@ from careplans.selectors import (
     member_plan,
     plan_detail,
 )
-from cares.access import may_change_member, may_see_clinical, member_view
+from cares.access import (
+    may_change_member,
+    may_download_responder_card,
+    may_see_clinical,
+    member_view,
+)
 from cares.languages import language_name
 
 NOTHING_SAVED = gettext_lazy("Nothing was saved. Please correct the problems shown.")
@@ -433,7 +438,7 @@ def emergency_view(request, member):
     return render(request, "careplans/emergency.html", {
         **context, "member": member, "links": overview["links"], "uses": overview["uses"],
         "now": timezone.now(), "can_change": may_change_member(request.user, member),
-        "may_download_cards": emergency.may_download_card(request.user, member)})
+        "may_download_cards": may_download_responder_card(request.user, member)})
 
 
 @member_view("POST", change=True)

@@ -165,6 +165,14 @@ def visible_members(user, *, break_glass: bool = True):
     return Member.objects.filter(condition)
 
 
+def may_download_responder_card(user, member) -> bool:
+    """A printed responder card carries a live bearer link (PS VI.A.1.c.5.e), so only those
+    who see ``member`` without a break-glass grant download it (the care team, those who see
+    every member). Break-glass access is read-only and short-lived: it never yields a link
+    that outlasts it."""
+    return visible_members(user, break_glass=False).filter(pk=member.pk).exists()
+
+
 def may_change_member(user, member) -> bool:
     """Write access to ``member``: the permission to manage members and the member on one's
     care teams (or every member, for those who see all). Break-glass access is read only."""

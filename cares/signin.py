@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cares.audit.models import Action, Priority
 from cares.audit.services import audit_record
+from cares.staff.enrollment import enrollment_link_find, enrollment_link_redeem
 
 TWO_FACTOR_PATH = "/accounts/two-factor/"
 ENROLL_PATH = "/accounts/enroll/"
@@ -112,8 +113,6 @@ def _refuse_enrollment(request):
 
 @require_http_methods(["GET", "POST"])
 def two_factor_view(request):
-    from cares.staff.enrollment import enrollment_link_find, enrollment_link_redeem
-
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.user.is_verified():

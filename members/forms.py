@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from cares.audit.services import audit_identifier_exists
 from cares.languages import LANGUAGES
 from cares.staff.forms import DATE_INPUT
 from cares.staff.models import RoleAssignment, StaffProfile
@@ -130,8 +131,6 @@ class MemberForm(forms.ModelForm):
         super().validate_unique()
         # "Already exists" tells the user a member has this ID: record the disclosure.
         if any(e.code == "unique" for e in self.errors.as_data().get("masshealth_id", ())):
-            from cares.audit.services import audit_identifier_exists
-
             audit_identifier_exists(member=Member.objects.filter(
                 masshealth_id=self.instance.masshealth_id).exclude(pk=self.instance.pk).first(),
                 field="masshealth_id")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import models
 
+from cares.access import visible_members
 from cares.audit.context import DENIAL_RECORDED, client_address, current_request
 from cares.audit.models import Action, AuditEvent, Priority
 
@@ -70,8 +71,6 @@ def audit_identifier_exists(*, member, field: str, actor=None, request=None) -> 
     """A form refused an identifier because a member already has it, which tells the user
     that member exists: a ``denied`` event naming the member (never the identifier), high
     priority when the member is outside what the user may see."""
-    from cares.access import visible_members
-
     actor = _actor(actor, request)
     visible = (member is not None and actor is not None
                and visible_members(actor).filter(pk=member.pk).exists())

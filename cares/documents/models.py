@@ -12,6 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# A printed emergency card with a live responder link (bearer token): not for break-glass
+# readers (``cares.access.may_download_responder_card``).
+RESPONDER_CARD_KIND = "emergency_card"
+
 
 def private_storage():
     from django.core.files.storage import storages

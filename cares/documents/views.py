@@ -5,11 +5,20 @@ from django.http import Http404, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
-from cares.access import may_see_clinical, member_view, record_member_read
+from cares.access import (
+    may_download_responder_card,
+    may_see_clinical,
+    member_view,
+    record_member_read,
+)
+from cares.audit.models import Action
+from cares.audit.services import audit_record
+from cares.documents.models import RESPONDER_CARD_KIND
 from cares.documents.services import DocumentIntegrityError, document_read
 
 # Documents whose content is clinical detail (family support staff may not open them).
-CLINICAL_DOCUMENT_KINDS = frozenset({"care_plan", "care_plan_translation", "emergency_plan"})
+CLINICAL_DOCUMENT_KINDS = frozenset({"care_plan", "care_plan_translation", "emergency_plan",
+                                     RESPONDER_CARD_KIND})
 
 
 @member_view("GET", record_read=False)  # a refused document is a denial, not a read
@@ -18,20 +27,13 @@ def document_download(request, member, document_id: int):
     if document is None or (document.kind in CLINICAL_DOCUMENT_KINDS
                             and not may_see_clinical(request.user)):
         # Minimum necessary: care plans and emergency plans carry clinical detail.
-        from cares.audit.models import Action
-        from cares.audit.services import audit_record
-
         audit_record(action=Action.DENIED, actor=request.user, member=member, obj=document,
                      detail={"document_id": document_id,
                              "clinical": document is not None})
         raise Http404
-    from careplans.emergency import is_responder_card, may_download_card
-
-    if is_responder_card(document) and not may_download_card(request.user, member):
+    if document.kind == RESPONDER_CARD_KIND and not may_download_responder_card(request.user,
+                                                                                member):
         # The card prints a live responder link: not for a break-glass reader (README).
-        from cares.audit.models import Action
-        from cares.audit.services import audit_record
-
         audit_record(action=Action.DENIED, actor=request.user, member=member, obj=document,
                      detail={"responder_card": True, "break_glass": True})
         raise PermissionDenied

@@ -20,6 +20,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cares.audit.models import Action, Priority
+from cares.audit.services import audit_record
+from cares.staff.models import Credential, RoleAssignment, StaffProfile, User
+from cares.staff.services import users_sync_access
 
 SECRET = "[hidden]"  # noqa: S105 (what a secret value is shown as)
 CHANGED = "[changed]"
@@ -28,10 +34,6 @@ _M2M_BEFORE = "_cares_access_m2m_before"
 
 
 def _tracked():
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from cares.staff.models import Credential, RoleAssignment, StaffProfile, User
-
     return {
         User: (("is_active", "is_staff", "is_superuser"), ("password",)),
         StaffProfile: (("user_id", "active"), ()),
@@ -63,8 +65,6 @@ def _shown(values: dict | None, secret) -> dict | None:
 
 
 def _user_of(obj) -> int | None:
-    from cares.staff.models import StaffProfile, User
-
     if isinstance(obj, User):
         return obj.pk
     if hasattr(obj, "user_id"):
@@ -74,9 +74,6 @@ def _user_of(obj) -> int | None:
 
 
 def _audit(action: str, obj, old: dict | None, new: dict | None, secret=()) -> None:
-    from cares.audit.models import Priority
-    from cares.audit.services import audit_record
-
     if old is not None and new is not None:
         changed = [name for name in new if old.get(name) != new.get(name)]
         if not changed:
@@ -107,9 +104,6 @@ def _on_pre_save(sender, instance, update_fields=None, raw=False, **kwargs):
 
 
 def _on_post_save(sender, instance, created, raw=False, **kwargs):
-    from cares.audit.models import Action
-    from cares.staff.models import RoleAssignment, StaffProfile
-
     fields = _tracked().get(sender)
     if fields is None or raw:
         return
@@ -141,9 +135,6 @@ def _on_pre_delete(sender, instance, **kwargs):
 
 
 def _on_post_delete(sender, instance, **kwargs):
-    from cares.audit.models import Action
-    from cares.staff.models import RoleAssignment, StaffProfile
-
     fields = _tracked().get(sender)
     if fields is None:
         return
@@ -154,14 +145,10 @@ def _on_post_delete(sender, instance, **kwargs):
 
 
 def _sync(user_ids) -> None:
-    from cares.staff.services import users_sync_access
-
     users_sync_access(user_ids=[pk for pk in user_ids if pk is not None])
 
 
 def _memberships(user_ids, field: str) -> dict[int, list[str]]:
-    from cares.staff.models import User
-
     through = getattr(User, field).through
     if field == "groups":
         rows = through.objects.filter(user_id__in=user_ids).values_list("user_id",
@@ -177,9 +164,6 @@ def _memberships(user_ids, field: str) -> dict[int, list[str]]:
 
 
 def _on_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    from cares.audit.models import Action
-    from cares.staff.models import User
-
     field = "groups" if sender is User.groups.through else "user_permissions"
     if action.startswith("pre_"):
         if not reverse:
@@ -201,8 +185,6 @@ def _on_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def connect() -> None:
-    from cares.staff.models import User
-
     for model in _tracked():
         uid = f"cares.staff.access.{model._meta.label}"
         pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"{uid}.pre_save")
