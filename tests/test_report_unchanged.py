@@ -1,0 +1,38 @@
+"""The layering of issue 14 changed no behaviour: on the seeded demo program the compliance
+report for 2026-12-01 is byte for byte the one the code gave before the change.
+
+The expected file was written by the code of main at 6f06561 (before the redesign) with
+``seed_demo`` (staff) and 120 synthetic members seeded as of 2026-12-01.
+"""
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+EXPECTED = Path(__file__).parent / "data" / "compliance_report_demo_2026-12-01.json"
+AS_OF = date(2026, 12, 1)
+MEMBERS = 120
+
+
+def demo_report() -> str:
+    from cares.staff.demo_program import seed_demo_members
+
+    with override_settings(DEBUG=True):
+        seed_demo_members(MEMBERS, today=AS_OF)
+    out = io.StringIO()
+    call_command("compliance_report", "--as-of", AS_OF.isoformat(), "--format", "json",
+                 stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_compliance_report_on_the_demo_program_is_unchanged():
+    got = demo_report()
+    expected = EXPECTED.read_text(encoding="utf-8")
+    assert json.loads(got)["summary"] == json.loads(expected)["summary"]
+    assert got == expected
