@@ -52,7 +52,7 @@ bench: install
 LETTERS ?= 500
 WORKERS ?= 2
 bench-letters: install system-deps
-	$(BIN)/python -m notices.bench_letters --letters $(LETTERS) --workers $(WORKERS)
+	$(BIN)/python -m cares.program.demo.bench_letters --letters $(LETTERS) --workers $(WORKERS)
 
 clean:
 	rm -rf var/broker var/celery-results var/staticfiles

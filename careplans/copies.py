@@ -28,12 +28,12 @@ from careplans.models import (
 )
 from careplans.selectors import plan_content
 from careplans.services import CarePlanError, _not_future, _refresh, _refuse
-from cares.audit.models import Action
-from cares.audit.services import audit_change
-from cares.documents.services import document_store
-from cares.languages import is_english, language_name, validate_language_tag
-from cares.pdf import PDFRenderError, render_template_to_pdf
-from cares.staff.models import Program, User
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change
+from cares.base.documents.services import document_store
+from cares.base.languages import is_english, language_name, validate_language_tag
+from cares.base.pdf import PDFRenderError, render_template_to_pdf
+from cares.base.staff.models import Program, User
 
 # Languages whose catalogs (cares/locale/) translate the ICP: Django language codes.
 TRANSLATED = ("es", "pt", "vi", "zh-hans", "zh-hant")

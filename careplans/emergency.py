@@ -30,14 +30,14 @@ from careplans.models import (
 )
 from careplans.selectors import current_plan, plan_content
 from careplans.services import CarePlanError, _refuse
-from cares.audit.context import client_address
-from cares.audit.models import Action
-from cares.audit.services import audit_change, audit_record
-from cares.documents.models import RESPONDER_CARD_KIND, Document
-from cares.documents.services import document_store
-from cares.languages import is_english, language_name
-from cares.pdf import PDFRenderError, render_template_to_pdf
-from cares.staff.models import Program, User
+from cares.base.audit.context import client_address
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change, audit_record
+from cares.base.documents.models import RESPONDER_CARD_KIND, Document
+from cares.base.documents.services import document_store
+from cares.base.languages import is_english, language_name
+from cares.base.pdf import PDFRenderError, render_template_to_pdf
+from cares.base.staff.models import Program, User
 from members.models import Member
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits

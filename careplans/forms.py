@@ -29,9 +29,9 @@ from careplans.models import (
 )
 from careplans.selectors import copy_languages
 from careplans.services import ASSESSMENT_FIELDS, PLAN_ROWS, PLAN_SECTIONS, SOURCE_FIELDS
-from cares.documents.uploads import read_upload
-from cares.languages import language_name
-from cares.staff.forms import DATE_INPUT
+from cares.base.documents.uploads import read_upload
+from cares.base.languages import language_name
+from cares.base.staff.forms import DATE_INPUT
 from members.forms import LanguageInput
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})

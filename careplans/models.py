@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cares.languages import validate_language_tag
+from cares.base.languages import validate_language_tag
 
 
 class FrozenRecordError(ValidationError):

@@ -19,7 +19,7 @@ from careplans.models import (
     EmergencyAccessUse,
 )
 from careplans.rules import PlanContent
-from cares.languages import is_english, language_name, same_language
+from cares.base.languages import is_english, language_name, same_language
 from members.models import LegalAuthority
 
 

@@ -36,9 +36,9 @@ from careplans.models import (
 )
 from careplans.rules import assessment_missing, plan_missing
 from careplans.selectors import latest_assessment, plan_content
-from cares.audit.models import Action
-from cares.audit.services import audit_change
-from cares.staff.models import Program, Role, StaffProfile, User
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change
+from cares.base.staff.models import Program, Role, StaffProfile, User
 from members.models import EpisodeStatus, Member, ProviderKind
 
 # Who may complete an assessment (the clinical roles of the care team).

@@ -1,6 +1,6 @@
 """Assessment and care plan pages (PS VI.A), and the responders' emergency plan page.
 
-Thin, as the member pages: ``cares.access.member_view`` gets the member (404 outside one's care
+Thin, as the member pages: ``cares.base.access.member_view`` gets the member (404 outside one's care
 teams, 403 on a page that writes for a user who may only read), forms validate, one service
 writes, and a refusal shows the service's reasons and saves nothing. Clinical detail (the
 assessment's sections, the health summary, the emergency plan) is shown only to users who
@@ -58,13 +58,9 @@ from careplans.selectors import (
     member_plan,
     plan_detail,
 )
-from cares.access import (
-    may_change_member,
-    may_download_responder_card,
-    may_see_clinical,
-    member_view,
-)
-from cares.languages import language_name
+from cares.base.access import may_see_clinical
+from cares.base.languages import language_name
+from members.access import may_change_member, may_download_responder_card, member_view
 
 NOTHING_SAVED = gettext_lazy("Nothing was saved. Please correct the problems shown.")
 

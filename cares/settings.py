@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "cares.audit.admin_site.CaresAdminConfig",  # django.contrib.admin, audited
+    "cares.base.audit.admin_site.CaresAdminConfig",  # django.contrib.admin, audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "django_celery_beat",
-    "cares.staff",
-    "cares.audit",
-    "cares.documents",
+    "cares.base.staff",
+    "cares.base.audit",
+    "cares.base.documents",
     "cares.deadlines",
-    "cares.dashboards",
+    "cares.program.dashboards",
+    "cares.program.interchange",
+    "cares.program.demo",
     "members",
     "careplans",
     "notices",
@@ -68,7 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "cares.audit.context.AuditContextMiddleware",
+    "cares.base.audit.context.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,12 +80,12 @@ MIDDLEWARE = [
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "cares.sessions.IdleTimeoutMiddleware",
+    "cares.base.sessions.IdleTimeoutMiddleware",
     # Two-factor: a signed-in user must pass TOTP before any page (admin included).
-    "cares.signin.OTPRequiredMiddleware",
+    "cares.base.signin.OTPRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "cares.security.NoStoreMiddleware",
+    "cares.base.security.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # AxesMiddleware must be last.
     "axes.middleware.AxesMiddleware",
@@ -194,7 +196,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the e-mail)
-AXES_USERNAME_CALLABLE = "cares.sessions.axes_username"
+AXES_USERNAME_CALLABLE = "cares.base.sessions.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -215,7 +217,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Documents with PHI: outside MEDIA_URL, served only through an access-checked view.
     "private": {
-        "BACKEND": "cares.documents.storage.PrivateStorage",
+        "BACKEND": "cares.base.documents.storage.PrivateStorage",
         "OPTIONS": {"location": str(VAR_DIR / "private")},
     },
     "staticfiles": {
@@ -229,7 +231,7 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploads: a file over 2.5 MB goes to a private temporary file while the request is parsed,
 # never whole into memory; forms then read it in chunks up to their own limit
-# (cares.documents.uploads). Form fields other than files: 2.5 MB in all.
+# (cares.base.documents.uploads). Form fields other than files: 2.5 MB in all.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = VAR_DIR / "uploads"
@@ -292,7 +294,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Query strings, secret path segments (responder tokens) and MassHealth IDs are redacted:
     # on the loggers that print URLs (for every handler of theirs), and on the console.
-    "filters": {"redact": {"()": "cares.logfilters.RedactSecrets"}},
+    "filters": {"redact": {"()": "cares.base.logfilters.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
                              "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -5,9 +5,9 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from cares import views
-from cares.audit.views import audit_log_view, break_glass_view
-from cares.documents.views import document_download
-from cares.signin import enroll_view, two_factor_view
+from cares.base.audit.views import audit_log_view, break_glass_view
+from cares.base.signin import enroll_view, two_factor_view
+from members.documents import document_download
 from members.urls import directory_patterns
 
 urlpatterns = [
@@ -22,12 +22,12 @@ urlpatterns = [
          name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("staff/", include("cares.staff.urls")),
+    path("staff/", include("cares.base.staff.urls")),
     path("members/", include("members.urls")),
     path("", include("notices.urls")),  # members/<pk>/letters/..., letters/...
     path("", include("careplans.urls")),
     path("directory/", include(directory_patterns)),
-    path("", include("cares.dashboards.urls")),
+    path("", include("cares.program.dashboards.urls")),
     path("audit/", audit_log_view, name="audit_log"),
     path("emergency-access/", break_glass_view, name="break_glass"),
     # One sign-in page for everyone (with lockout): the admin's own login redirects to it.

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from cares.access import (
+from cares.base.access import (
     MANAGE_STAFF,
     VIEW_MEMBER,
     VIEW_PROGRAM_DASHBOARD,

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cares.audit.services import audit_identifier_exists
-from cares.languages import LANGUAGES
-from cares.staff.forms import DATE_INPUT
-from cares.staff.models import RoleAssignment, StaffProfile
+from cares.base.languages import LANGUAGES
+from cares.base.staff.forms import DATE_INPUT
+from cares.base.staff.models import RoleAssignment, StaffProfile
+from members.access import audit_identifier_exists
 from members.models import (
     EligibilityCriterion,
     Engagement,

@@ -16,8 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cares.languages import validate_language_tag
-from cares.staff.models import Role, StaffProfile, User
+from cares.base.languages import validate_language_tag
+from cares.base.staff.models import Role, StaffProfile, User
 
 masshealth_id_validator = RegexValidator(
     r"^\d{12}$", _("A MassHealth ID is exactly 12 digits."), code="masshealth_id"

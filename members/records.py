@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cares.audit.models import Action
-from cares.audit.services import audit_change
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change
 from members.models import Guardian, MemberContact, Provider
 
 

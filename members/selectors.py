@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cares.access import VIEW_ALL_MEMBERS, may, staff_profile, visible_members
+from cares.base.access import VIEW_ALL_MEMBERS, may, staff_profile
+from members.access import visible_members
 from members.coordination.selectors import coordination_detail, coordination_events
 from members.models import (
     CareTeamMember,
@@ -140,7 +141,7 @@ _STATUS_RANK = {status: 10 * (i + 1) for i, status in enumerate(EpisodeStatus)}
 def member_timeline(member: Member, detail: dict | None = None, *,
                     clinical: bool) -> list[TimelineEvent]:
     """Everything that happened to the member, newest first. Without ``clinical``
-    (``cares.access.may_see_clinical``) clinical detail such as an evaluation's rationale is
+    (``cares.base.access.may_see_clinical``) clinical detail such as an evaluation's rationale is
     left out."""
     detail = detail or member_detail(member)
     events: list[TimelineEvent] = []

@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cares.audit.models import Action
-from cares.audit.services import audit_change
-from cares.staff.models import Role, StaffProfile, User
-from cares.staff.qualifications import StaffFacts, check_role
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change
+from cares.base.staff.models import Role, StaffProfile, User
+from cares.base.staff.qualifications import StaffFacts, check_role
 from members.models import (
     CareTeamMember,
     EligibilityEvaluation,

@@ -1,7 +1,7 @@
 """Member pages: the caseload, intake, the member record, each step of the enrollment
 lifecycle (PS VIII, IX), and the provider and agency directory.
 
-Thin: a page gets its member through ``cares.access.member_view`` (404 outside one's care
+Thin: a page gets its member through ``cares.base.access.member_view`` (404 outside one's care
 teams, 403 on a page that writes for a user who may only read), a form validates, and one
 service writes. A refused step shows the service's reasons, keeps the user's input and saves
 nothing.
@@ -23,22 +23,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cares.access import (
+from cares.base.access import (
     EDIT_DIRECTORY,
     MANAGE_MEMBERS,
     VIEW_DIRECTORY,
     VIEW_MEMBER,
-    may_change_member,
     may_see_clinical,
-    member_view,
     permission_required,
     staff_profile,
-    visible_members,
 )
-from cares.audit.services import audit_members_listed
+from cares.base.audit.services import audit_members_listed
+from cares.base.languages import language_name
 from cares.deadlines.selectors import member_deadline_rows
-from cares.languages import language_name
 from members import records, services
+from members.access import may_change_member, member_view, visible_members
 from members.forms import (
     AftercareForm,
     CareTeamForm,

@@ -26,19 +26,24 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from celery.signals import worker_process_init
 
-        from notices import checks  # noqa: F401 (registers the system check)
+        from notices import (
+            checks,  # noqa: F401 (registers the system check)
+            receivers,
+        )
+
+        receivers.connect()  # cares.base.events: letters owed by an enrollment or termination
 
         post_migrate.connect(_install_shipped_templates, sender=self,
                              dispatch_uid="notices.shipped_templates")
 
         # Workers render letters: each prefork worker process loads WeasyPrint and the fonts
-        # when it starts, so each render's child process starts warm (cares.pdf.warm_up). A
+        # when it starts, so each render's child process starts warm (cares.base.pdf.warm_up). A
         # solo worker and the web process do it lazily, at their first render.
         worker_process_init.connect(_warm_pdf, dispatch_uid="notices.warm_pdf")
 
 
 def _warm_pdf(**kwargs):
-    from cares.pdf import warm_up
+    from cares.base.pdf import warm_up
     from notices.rendering import STYLESHEETS
 
     warm_up(STYLESHEETS)

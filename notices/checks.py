@@ -5,7 +5,7 @@ from django.core.checks import Warning, register
 
 @register()
 def harfbuzz_subset_check(app_configs=None, **kwargs):
-    from cares.pdf import harfbuzz_subset_installed
+    from cares.base.pdf import harfbuzz_subset_installed
 
     if harfbuzz_subset_installed():
         return []

@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 
 from django.utils.translation import gettext_lazy as _
 
-from cares.languages import is_english, language_name
+from cares.base.languages import is_english, language_name
 
 ENROLLMENT = "enrollment"
 TERMINATION = "termination"

@@ -23,8 +23,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cares.audit.models import Action
-from cares.audit.services import audit_change
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change
 from notices import content, rendering
 from notices.models import (
     Channel,
@@ -105,7 +105,7 @@ def letter_email_send(*, delivery_id: int) -> bool:
 
 
 def _email_message(letter: Letter, delivery: LetterDelivery) -> EmailMessage:
-    from cares.staff.models import Program
+    from cares.base.staff.models import Program
 
     program = Program.objects.order_by("pk").first()
     name = program.name if program else "CARES"
@@ -248,7 +248,7 @@ def mailing_batch_after_commit(*, actor=None) -> None:
 
 
 def _batch_pdf(batch: MailingBatch) -> MailingBatch:
-    from cares.staff.models import Program
+    from cares.base.staff.models import Program
 
     deliveries = list(batch.deliveries.select_related("letter__document")
                       .order_by("letter__member__legal_last_name", "letter_id", "pk"))
@@ -268,7 +268,7 @@ def _batch_pdf(batch: MailingBatch) -> MailingBatch:
 
 def mailing_batch_read(*, batch: MailingBatch, actor=None) -> bytes:
     """The batch PDF after its checksum; one download event per member in it."""
-    from cares.audit.services import audit_record
+    from cares.base.audit.services import audit_record
 
     with batch.file.open("rb") as handle:
         data = handle.read()

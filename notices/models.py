@@ -16,8 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cares.documents.models import private_storage
-from cares.languages import validate_language_tag
+from cares.base.documents.models import private_storage
+from cares.base.languages import validate_language_tag
 
 
 class LetterKind(models.TextChoices):

@@ -5,7 +5,7 @@ language: the family's language first when an approved translation exists, then 
 Each section's body is the director's ``LetterTemplate`` rendered with plain, pre-formatted
 text (dates in the section's language); a section is marked ``data-section="<lang>"`` and
 each required element ``data-element="<key>"``, which is what the required-content check
-reads. The PDF comes from ``cares.pdf`` (child process, time limit, static-only fetcher).
+reads. The PDF comes from ``cares.base.pdf`` (child process, time limit, static-only fetcher).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 
-from cares import pdf
-from cares.languages import is_english, language_name
+from cares.base import pdf
+from cares.base.languages import is_english, language_name
 from notices import content
 from notices.models import Letter, LetterKind, LetterTemplate
 
@@ -89,7 +89,7 @@ class LetterFacts:
 
 def letter_facts(letter: Letter) -> LetterFacts:
     """What the letter will say, read from the member's record (a few queries)."""
-    from cares.staff.models import Program
+    from cares.base.staff.models import Program
     from members.models import Removal, age_on
 
     member = letter.member

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
-from cares.languages import language_name
+from cares.base.languages import language_name
 from notices.content import REMOVAL_REASONS
 from notices.models import (
     Channel,

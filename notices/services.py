@@ -19,10 +19,10 @@ from django.template import TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cares.audit.models import Action
-from cares.audit.services import audit_change
-from cares.documents.models import Document
-from cares.documents.services import document_store
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change
+from cares.base.documents.models import Document
+from cares.base.documents.services import document_store
 from notices import content, rendering
 from notices.models import (
     Channel,

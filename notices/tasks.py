@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 # Worth a retry: the network, the mail gateway, a busy or restarting database.
 TRANSIENT = (ConnectionError, TimeoutError, OSError, OperationalError)
 # Letters rendered by one task, in one child process: big enough to amortise the fork, small
-# enough to spread a batch over the workers (notices/bench_letters.py measures it).
+# enough to spread a batch over the workers (cares/program/demo/bench_letters.py measures it).
 CHUNK_SIZE = 10
 
 
@@ -55,7 +55,7 @@ def letter_draft_task(episode_id: int, kind: str) -> int | None:
 @shared_task(name="notices.render_letters", acks_late=True, autoretry_for=TRANSIENT,
              retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def letters_render_task(letter_ids: list[int]) -> dict:
-    from cares.pdf import PDFRenderError
+    from cares.base.pdf import PDFRenderError
     from notices.services import letter_render_failed, letters_render
 
     try:

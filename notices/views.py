@@ -1,5 +1,5 @@
 """Letter pages. Thin: a member's letter pages get the member through
-``cares.access.member_view`` (404 outside one's care teams; 403 on a page that writes for a
+``cares.base.access.member_view`` (404 outside one's care teams; 403 on a page that writes for a
 user who may only read); program pages require a permission; a form validates and one
 service writes. A refusal lists the service's reasons and saves nothing.
 """
@@ -17,14 +17,10 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cares.access import (
-    may_change_member,
-    may_mail,
-    member_view,
-    permission_required,
-)
-from cares.audit.services import audit_members_listed
-from cares.languages import language_name
+from cares.base.access import may_mail, permission_required
+from cares.base.audit.services import audit_members_listed
+from cares.base.languages import language_name
+from members.access import may_change_member, member_view
 from members.services import current_episode
 from notices import rendering, selectors, services
 from notices.delivery import (

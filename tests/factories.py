@@ -10,7 +10,7 @@ import factory
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from cares.staff.models import (
+from cares.base.staff.models import (
     Credential,
     Education,
     Program,
@@ -20,7 +20,7 @@ from cares.staff.models import (
     Training,
     User,
 )
-from cares.staff.services import staff_sync_groups
+from cares.base.staff.services import staff_sync_groups
 
 PASSWORD = "correct-horse-battery-9"
 

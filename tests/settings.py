@@ -17,7 +17,7 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {
-        "BACKEND": "cares.documents.storage.PrivateStorage",
+        "BACKEND": "cares.base.documents.storage.PrivateStorage",
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="cares-test-private-")},
     },
 }

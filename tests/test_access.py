@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import get_resolver, reverse
 
-from cares.sessions import LAST_ACTIVITY_KEY
+from cares.base.sessions import LAST_ACTIVITY_KEY
 from tests.factories import PASSWORD, sign_in
 from tests.urlwalk import concrete, walk
 

@@ -20,7 +20,7 @@ MEMBERS = 120
 
 
 def demo_report() -> str:
-    from cares.staff.demo_program import seed_demo_members
+    from cares.program.demo.program import seed_demo_members
 
     with override_settings(DEBUG=True):
         seed_demo_members(MEMBERS, today=AS_OF)

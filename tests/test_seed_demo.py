@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from cares.staff.demo import demo_code
-from cares.staff.models import Role, RoleAssignment, StaffProfile, User
-from cares.staff.selectors import program_check_results, staff_list
+from cares.base.staff.models import Role, RoleAssignment, StaffProfile, User
+from cares.base.staff.selectors import program_check_results, staff_list
+from cares.program.demo.accounts import demo_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("debug_on")]
 

@@ -6,3 +6,9 @@ class DeadlinesConfig(AppConfig):
     label = "deadlines"
     verbose_name = "Deadlines"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Models are loaded only now (Django's AppConfig.ready): subscribe to cares.base.events.
+        from cares.deadlines import receivers
+
+        receivers.connect()

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from careplans.models import Assessment, AssessmentKind, CarePlan, CarePlanDelivery
+from cares.base.staff.models import StaffProfile
 from cares.deadlines.rules import (
     ClosureFacts,
     ConsultFacts,
@@ -21,7 +22,6 @@ from cares.deadlines.rules import (
     ReferralFacts,
     StaffTrainingFacts,
 )
-from cares.staff.models import StaffProfile
 from members.coordination.models import NoticeKind, ReferrerKind
 from members.models import (
     ConsultationRequest,

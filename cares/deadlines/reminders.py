@@ -6,8 +6,8 @@ Never two digests for the same day, and none lost: each e-mail is claimed by ins
 ``ReminderDigest`` row (unique per person, kind and day) and sent inside one transaction. A
 failed send rolls its claim back, so a rerun sends exactly the missing ones; a second worker
 running at the same time waits on the unique row and skips the person. "Overdue" is the
-dashboards' reading (``cares.dashboards.statuses``): an open row past its due date is overdue
-whether or not the nightly sweep has rewritten it yet."""
+dashboards' reading (``cares.program.dashboards.statuses``): an open row past its due date is
+overdue whether or not the nightly sweep has rewritten it yet."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cares.dashboards.statuses import effective_status, status_q
+from cares.base.staff.models import Role, StaffProfile
 from cares.deadlines.models import Deadline, ReminderDigest
 from cares.deadlines.rules import OPEN, OVERDUE
-from cares.staff.models import Role, StaffProfile
+from cares.program.dashboards.statuses import effective_status, status_q
 from members.models import CareTeamMember
 
 logger = logging.getLogger(__name__)

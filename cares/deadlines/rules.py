@@ -22,9 +22,9 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from cares.calendar import add_business_days
-from cares.languages import is_english, same_language
-from cares.staff.training import initial_training_completed_on, initial_training_due
+from cares.base.calendar import add_business_days
+from cares.base.languages import is_english, same_language
+from cares.base.staff.training import initial_training_completed_on, initial_training_due
 
 MET, LATE, OPEN, OVERDUE, EXCEPTED = "met", "late", "open", "overdue", "excepted"
 STATUSES = (MET, LATE, OPEN, OVERDUE, EXCEPTED)

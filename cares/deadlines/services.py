@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cares.base.staff.models import StaffProfile
+from cares.base.staff.selectors import program_check_results
 from cares.deadlines.facts import (
     chunked,
     consult_facts,
@@ -28,8 +30,6 @@ from cares.deadlines.rules import (
     compute_staff,
     summarize,
 )
-from cares.staff.models import StaffProfile
-from cares.staff.selectors import program_check_results
 from members.models import Member
 
 logger = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cares.staff.forms import DATE_INPUT
-from cares.staff.models import Role, StaffProfile
+from cares.base.staff.forms import DATE_INPUT
+from cares.base.staff.models import Role, StaffProfile
 from members.coordination.models import (
     CaseReview,
     ClosureReason,

@@ -170,7 +170,7 @@ def _join(*parts: str) -> str:
 
 def coordination_events(c: dict, *, clinical: bool) -> list[TimelineEvent]:
     """Timeline entries for the coordination records. Without ``clinical``
-    (``cares.access.may_see_clinical``) the narrative fields are left out: a referral's ICP
+    (``cares.base.access.may_see_clinical``) the narrative fields are left out: a referral's ICP
     goal, status notes and exception reason; follow-up notes; inquiry questions and answers;
     monitoring notes; the transition plan's medical content; what happened in a contact; an
     on-call call's details and triage; case review decisions; consultation questions and

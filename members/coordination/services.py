@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cares.audit.models import Action
-from cares.audit.services import audit_change
-from cares.staff.models import Role, StaffProfile, User
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change
+from cares.base.staff.models import Role, StaffProfile, User
 from members.coordination import rules
 from members.coordination.models import (
     CaseReview,

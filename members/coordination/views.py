@@ -1,7 +1,7 @@
 """Care coordination pages: quick-add forms from the member page, the referral page with its
 closed loop, and the referrals worklist per coordinator.
 
-Thin, like ``members.views``: the member comes from ``cares.access.member_view`` (404 outside
+Thin, like ``members.views``: the member comes from ``cares.base.access.member_view`` (404 outside
 one's care teams, 403 on a page that writes for a user who may only read), a record of the
 member is looked up among that member's own records (404 otherwise), a form validates and one
 service writes. A refused step shows the service's reasons, keeps the input and saves nothing.
@@ -18,20 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cares.access import (
+from cares.base.access import (
     VIEW_ALL_MEMBERS,
     VIEW_MEMBER,
-    consultation_for,
-    consultations_for,
     may,
     may_answer_consultations,
-    may_change_member,
     may_see_clinical,
-    member_view,
     permission_required,
     staff_profile,
 )
-from cares.audit.services import audit_members_listed
+from cares.base.audit.services import audit_members_listed
+from members.access import consultation_for, consultations_for, may_change_member, member_view
 from members.coordination import selectors
 from members.coordination import services as coordination
 from members.coordination.forms import (
@@ -286,7 +283,7 @@ def contact_note_add_view(request, member):
 
 @member_view("GET", "POST", change=True)
 def on_call_add_view(request, member):
-    from cares.staff.models import Program
+    from cares.base.staff.models import Program
 
     form = OnCallForm(_data(request), instance=None, profile=staff_profile(request.user))
     saved, refused = _save(request, form, lambda data: coordination.on_call_record(

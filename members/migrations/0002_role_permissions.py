@@ -1,8 +1,8 @@
-"""Give the role groups their member permissions (cares.access.ROLE_PERMISSIONS)."""
+"""Give the role groups their member permissions (cares.base.access.ROLE_PERMISSIONS)."""
 
 from django.db import migrations
 
-from cares.access import sync_role_groups_migration
+from cares.base.access import sync_role_groups_migration
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from cares.access import sync_role_groups_migration
+from cares.base.access import sync_role_groups_migration
 
 
 class Migration(migrations.Migration):

@@ -126,7 +126,7 @@ def sign_in(page):
     """Sign in through the login form, as a user would."""
 
     def sign_in(email: str, password: str) -> None:
-        from cares.staff.models import User
+        from cares.base.staff.models import User
         from tests.factories import totp_code, totp_device
 
         user = User.objects.filter(email__iexact=email).first()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from careplans.models import CarePlan, CarePlanStatus
-from cares.staff.models import Role
+from cares.base.staff.models import Role
 from tests.factories import PASSWORD, completed_assessment, enrolled_member, make_staff
 
 # The live server sees only committed data: transactional database access.

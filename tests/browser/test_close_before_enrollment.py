@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cares.staff.models import Role
+from cares.base.staff.models import Role
 from members import services
 from members.models import Episode, EpisodeStatus
 from tests.factories import PASSWORD, MemberFactory, make_director, make_staff

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cares.staff.models import Role
+from cares.base.staff.models import Role
 from members.models import MonitoringReview, ServiceReferral
 from tests.factories import PASSWORD, ProviderFactory, enrolled_member, make_staff
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cares.staff.models import Role
+from cares.base.staff.models import Role
 from members.models import EpisodeStatus, Member
 from tests.factories import PASSWORD, make_staff
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from cares.staff.models import Education, Role, StaffProfile, User
+from cares.base.staff.models import Education, Role, StaffProfile, User
 from tests.factories import PASSWORD, make_director, make_staff
 
 # The live server sees only committed data: transactional database access.

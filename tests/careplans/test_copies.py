@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from careplans import copies
 from careplans.models import CarePlanCopy, CarePlanDelivery, CopySource
 from careplans.services import CarePlanError
+from cares.base.documents.services import document_read
 from cares.deadlines.models import Deadline
-from cares.documents.services import document_read
 from tests.factories import enrolled_member, finalized_care_plan, ready_care_plan
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from careplans import emergency, services
 from careplans.models import EmergencyAccessLink, EmergencyAccessUse, LinkUseOutcome
 from careplans.services import CarePlanError
-from cares.audit.models import AuditEvent
-from cares.documents.services import document_read
+from cares.base.audit.models import AuditEvent
+from cares.base.documents.services import document_read
 from tests.factories import finalized_care_plan, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -165,8 +165,8 @@ def test_link_creation_is_checked(member, coordinator):
 def test_a_break_glass_reader_gets_no_responder_card(link, member, client):
     """Break-glass is read-only and short-lived: it must not yield the card, whose QR code is
     a bearer link that outlives the grant (README, Security). The team still gets it."""
-    from cares.audit.break_glass import break_glass_open
-    from cares.audit.models import Action
+    from cares.base.audit.break_glass import break_glass_open
+    from cares.base.audit.models import Action
     from tests.factories import make_staff
 
     stored, token = link

@@ -20,7 +20,7 @@ from careplans.models import (
     Goal,
 )
 from careplans.services import CarePlanError
-from cares.audit.models import AuditEvent
+from cares.base.audit.models import AuditEvent
 from tests.factories import completed_assessment, enrolled_member, ready_care_plan
 
 pytestmark = pytest.mark.django_db

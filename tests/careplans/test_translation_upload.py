@@ -15,7 +15,7 @@ from django.urls import reverse
 from careplans import forms as careplan_forms
 from careplans.copies import MAX_TRANSLATION_BYTES
 from careplans.models import CarePlanCopy
-from cares.documents.uploads import CHUNK_BYTES, read_upload
+from cares.base.documents.uploads import CHUNK_BYTES, read_upload
 from tests.factories import finalized_care_plan, sign_in
 
 MB = 1024 * 1024

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from cares.audit.models import Action, AuditEvent
+from cares.base.audit.models import Action, AuditEvent
 from notices import delivery as delivery_services
 from notices import services
 from notices.models import Channel, DeliveryStatus, Letter, LetterDelivery, LetterStatus

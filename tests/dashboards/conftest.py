@@ -7,8 +7,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from cares.staff.demo_program import seed_demo_members
-from cares.staff.models import Role, StaffProfile
+from cares.base.staff.models import Role, StaffProfile
+from cares.program.demo.program import seed_demo_members
 
 
 def seed(n: int) -> list[int]:

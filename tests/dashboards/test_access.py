@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cares.audit.break_glass import break_glass_open
-from cares.audit.models import Action, AuditEvent
-from cares.dashboards.worklist import my_members
+from cares.base.audit.break_glass import break_glass_open
+from cares.base.audit.models import Action, AuditEvent
+from cares.program.dashboards.worklist import my_members
 from members.models import CareTeamMember
 from tests.dashboards.conftest import coordinators
 from tests.factories import make_director, make_staff, sign_in

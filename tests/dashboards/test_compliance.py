@@ -1,6 +1,6 @@
 """The dashboard's numbers equal ``compliance_report`` for the same period.
 
-The reading (cares/dashboards/selectors.py): a period's deadlines are those **due** in the
+The reading (cares/program/dashboards/selectors.py): a period's deadlines are those **due** in the
 period, with their status **today**. ``compliance_report(as_of=today)`` lists every deadline
 existing today with its status today; filtered to the due dates of the period and counted by
 rule and status, it must give exactly the dashboard's table, which the dashboard computes in
@@ -15,12 +15,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from cares.dashboards.periods import Period, period_of
-from cares.dashboards.selectors import compliance_by_rule, trend_by_month
-from cares.dashboards.statuses import COLUMNS
 from cares.deadlines.models import Deadline
 from cares.deadlines.rules import OPEN, OVERDUE
 from cares.deadlines.services import compliance_report, refresh_deadlines
+from cares.program.dashboards.periods import Period, period_of
+from cares.program.dashboards.selectors import compliance_by_rule, trend_by_month
+from cares.program.dashboards.statuses import COLUMNS
 from tests.factories import enrolled_member, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import io
 import pytest
 from django.test import Client
 
-from cares.audit.models import Action, AuditEvent
-from cares.dashboards.exports import cell
-from cares.dashboards.views import PROGRAM_TABLES
+from cares.base.audit.models import Action, AuditEvent
+from cares.program.dashboards.exports import cell
+from cares.program.dashboards.views import PROGRAM_TABLES
 from tests.dashboards.conftest import coordinators
 from tests.factories import make_director, sign_in
 

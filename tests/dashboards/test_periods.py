@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from cares.dashboards.periods import Period, period_from_query, period_of
+from cares.program.dashboards.periods import Period, period_from_query, period_of
 
 TODAY = date(2026, 11, 23)
 

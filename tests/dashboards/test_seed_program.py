@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from careplans.models import Assessment, CarePlan, CarePlanDelivery
+from cares.base.staff.models import User
+from cares.base.staff.selectors import program_check_results, staff_list
 from cares.deadlines.models import Deadline
 from cares.deadlines.services import refresh_deadlines
-from cares.staff.models import User
-from cares.staff.selectors import program_check_results, staff_list
 from members.models import (
     CareTeamMember,
     Episode,

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cares.dashboards.staffing import staff_summary
-from cares.staff.models import Credential, RoleAssignment, Training
-from cares.staff.selectors import program_check_results, staff_list
+from cares.base.staff.models import Credential, RoleAssignment, Training
+from cares.base.staff.selectors import program_check_results, staff_list
+from cares.program.dashboards.staffing import staff_summary
 from tests.dashboards.conftest import seed
 from tests.factories import make_director, make_staff, sign_in
 

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cares.dashboards.actions import RULE_FORMS, SECTION, action_url
-from cares.dashboards.worklist import _born_between
 from cares.deadlines.rules import RULES
 from cares.deadlines.services import refresh_deadlines
+from cares.program.dashboards.actions import RULE_FORMS, SECTION, action_url
+from cares.program.dashboards.worklist import _born_between
 from members.models import ReferralFollowUp, ReleaseOfInformation, ServiceReferral
 from tests.dashboards.conftest import coordinators
 from tests.factories import enrolled_member, make_staff, sign_in

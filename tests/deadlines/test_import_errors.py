@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from cares.audit.models import AuditEvent
-from cares.deadlines import importer
-from cares.staff.models import Credential, Program, StaffProfile, User
+from cares.base.audit.models import AuditEvent
+from cares.base.staff.models import Credential, Program, StaffProfile, User
+from cares.program.interchange import importer
 from members.models import Episode, Guardian, Member, ServiceReferral
 from tests.deadlines.commands import run, write
 

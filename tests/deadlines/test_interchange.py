@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from cares.staff.models import StaffProfile
+from cares.base.staff.models import StaffProfile
 from members.models import Member, ServiceReferral
 from tests.deadlines.commands import run, write
 

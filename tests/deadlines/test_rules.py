@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cares.calendar import add_business_days
+from cares.base.calendar import add_business_days
 from cares.deadlines.rules import (
     RULES,
     DeliveryFacts,

@@ -1,4 +1,4 @@
-"""Care-team scoping (cares.access): who sees which members, and who may change them."""
+"""Care-team scoping (cares.base.access): who sees which members, and who may change them."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from cares.access import may_change_member, member_for, visible_members
-from cares.audit.break_glass import break_glass_open
-from cares.staff.models import StaffProfile, User
-from cares.staff.services import staff_save, staff_sync_groups
+from cares.base.audit.break_glass import break_glass_open
+from cares.base.staff.models import StaffProfile, User
+from cares.base.staff.services import staff_save, staff_sync_groups
 from members import services
+from members.access import may_change_member, member_for, visible_members
 from tests.factories import (
     MemberFactory,
     RoleAssignmentFactory,

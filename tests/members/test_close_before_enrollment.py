@@ -15,10 +15,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cares.audit.models import AuditEvent
-from cares.dashboards.worklist import deadline_section
+from cares.base.audit.models import AuditEvent
 from cares.deadlines.models import Deadline
 from cares.deadlines.rules import MemberFacts, compute_member
+from cares.program.dashboards.worklist import deadline_section
 from members import services
 from members.models import Episode, EpisodeStatus
 from members.selectors import caseload, member_timeline

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cares.audit.models import Action, AuditEvent
+from cares.base.audit.models import Action, AuditEvent
 from members.coordination import services as coordination
 from members.models import ConsultationRequest
 from tests.factories import enrolled_member, make_medical, sign_in

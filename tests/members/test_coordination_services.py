@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from careplans.models import CarePlan
-from cares.audit.models import Action, AuditEvent
+from cares.base.audit.models import Action, AuditEvent
 from cares.deadlines.models import Deadline
 from members.coordination import rules
 from members.coordination import services as coordination

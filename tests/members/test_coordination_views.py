@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careplans.models import CarePlan
-from cares.audit.models import Action, AuditEvent
+from cares.base.audit.models import Action, AuditEvent
 from members.coordination import services as coordination
 from members.coordination.models import (
     CaseReview,

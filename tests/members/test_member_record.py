@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cares.audit.models import Action, AuditEvent
+from cares.base.audit.models import Action, AuditEvent
 from members import services
 from members.models import Episode, Member
 from tests.concurrency.race import postgres_only, race
@@ -202,7 +202,7 @@ def test_the_admin_holds_the_same_rules(client, coordinator):
     """Editing the date of birth in the admin is refused the same way (issue 13.12)."""
     from django.contrib.admin.sites import site
 
-    from cares.staff.models import User
+    from cares.base.staff.models import User
 
     member = enrolled_member(coordinator, referral_date=TODAY - timedelta(days=30))
     root = User.objects.create_superuser(email="root@staff.example", password="x" * 16)

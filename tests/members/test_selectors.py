@@ -9,7 +9,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cares.staff.models import User
+from cares.base.staff.models import User
 from members import selectors, services
 from members.models import Member
 from members.selectors import (

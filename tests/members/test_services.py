@@ -15,8 +15,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cares.staff.models import StaffProfile
-from cares.staff.services import staff_save
+from cares.base.staff.models import StaffProfile
+from cares.base.staff.services import staff_save
 from members import services
 from members.models import (
     CareTeamMember,

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cares.staff.models import User
+from cares.base.staff.models import User
 from members import services
 from members.models import (
     CareTeamMember,

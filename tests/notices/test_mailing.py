@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cares.audit.models import Action, AuditEvent
+from cares.base.audit.models import Action, AuditEvent
 from members.models import Guardian
 from notices import delivery as delivery_services
 from notices import rendering, services

@@ -1,4 +1,4 @@
-"""cares.pdf as the letter workers use it: warm once per process, a chunk of documents in one
+"""cares.base.pdf as the letter workers use it: warm once per process, a chunk of documents in one
 child process with a time limit each, usable inside Celery's daemonic prefork processes, and
 the start-up check of the font-subsetting path."""
 
@@ -8,7 +8,7 @@ import multiprocessing
 
 import pytest
 
-from cares import pdf
+from cares.base import pdf
 from notices.checks import harfbuzz_subset_check
 
 
@@ -61,8 +61,8 @@ def test_warm_up_once_and_say_which_subsetting_path():
 
 
 def test_start_up_check_warns_without_harfbuzz_subset(monkeypatch):
-    monkeypatch.setattr("cares.pdf.harfbuzz_subset_installed", lambda: True)
+    monkeypatch.setattr("cares.base.pdf.harfbuzz_subset_installed", lambda: True)
     assert harfbuzz_subset_check() == []
-    monkeypatch.setattr("cares.pdf.harfbuzz_subset_installed", lambda: False)
+    monkeypatch.setattr("cares.base.pdf.harfbuzz_subset_installed", lambda: False)
     [warning] = harfbuzz_subset_check()
     assert warning.id == "notices.W001" and "libharfbuzz-subset0" in warning.msg

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from cares.base.staff.models import Program
 from cares.deadlines.models import Deadline
-from cares.staff.models import Program
 from members.models import Episode, Guardian
 from notices import delivery as delivery_services
 from notices import rendering, services

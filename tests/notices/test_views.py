@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cares.audit.models import Action, AuditEvent
-from cares.staff.models import StaffProfile
+from cares.base.audit.models import Action, AuditEvent
+from cares.base.staff.models import StaffProfile
 from notices import delivery as delivery_services
 from notices import services
 from notices.models import Channel, Letter, LetterStatus, LetterTemplate

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from cares.audit.models import Action, AuditEvent
+from cares.base.audit.models import Action, AuditEvent
 from notices import services
 from notices.models import Channel, DeliveryStatus, Letter, LetterDelivery
 from notices.tasks import letter_email_task

@@ -9,6 +9,6 @@ from tests.settings import STORAGES
 
 STORAGES = {
     **STORAGES,
-    "private": {"BACKEND": "cares.documents.storage.PrivateStorage",
+    "private": {"BACKEND": "cares.base.documents.storage.PrivateStorage",
                 "OPTIONS": {"location": os.environ["CARES_TEST_PRIVATE_DIR"]}},
 }

@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from cares.access import member_for
-from cares.audit.models import Action, AuditEvent, AuditImmutable
-from cares.audit.services import audit_record
+from cares.base.audit.models import Action, AuditEvent, AuditImmutable
+from cares.base.audit.services import audit_record
+from members.access import member_for
 from tests.factories import MemberFactory, make_staff
 
 pytestmark = pytest.mark.django_db

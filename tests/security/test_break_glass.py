@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from cares.access import member_for
-from cares.audit.break_glass import break_glass_open
-from cares.audit.models import Action, AuditEvent, BreakGlassGrant
+from cares.base.audit.break_glass import break_glass_open
+from cares.base.audit.models import Action, AuditEvent, BreakGlassGrant
+from members.access import member_for
 from tests.factories import MemberFactory, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from cares.audit.break_glass import MIN_REASON_LENGTH
-from cares.audit.models import Action, AuditEvent, BreakGlassGrant
+from cares.base.audit.break_glass import MIN_REASON_LENGTH
+from cares.base.audit.models import Action, AuditEvent, BreakGlassGrant
 from tests.factories import MemberFactory, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db

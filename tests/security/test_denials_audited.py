@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cares.audit.models import Action, AuditEvent, Priority
-from cares.documents.services import document_store
-from cares.staff.models import Credential, User
+from cares.base.audit.models import Action, AuditEvent, Priority
+from cares.base.documents.services import document_store
+from cares.base.staff.models import Credential, User
 from tests.factories import (
     MemberFactory,
     enrolled_member,

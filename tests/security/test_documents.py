@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cares.audit.models import Action, AuditEvent
-from cares.documents.services import document_store
+from cares.base.audit.models import Action, AuditEvent
+from cares.base.documents.services import document_store
 from tests.factories import enrolled_member, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cares.audit.models import Action, AuditEvent, Priority
-from cares.staff.enrollment import enrollment_link_issue
-from cares.staff.models import EnrollmentLink
+from cares.base.audit.models import Action, AuditEvent, Priority
+from cares.base.staff.enrollment import enrollment_link_issue
+from cares.base.staff.models import EnrollmentLink
 from tests.factories import PASSWORD, make_staff, sign_in, totp_code, totp_device
 
 pytestmark = pytest.mark.django_db

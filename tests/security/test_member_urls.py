@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cares.audit.models import Action
+from cares.base.audit.models import Action
 from tests.factories import enrolled_member, sign_in
 from tests.security.world import (
     MEMBER_PARAMS,

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from cares.access import ROLE_GROUPS, ROLE_PERMISSIONS, VIEW_CLINICAL, may_see_clinical
-from cares.staff.models import Role
+from cares.base.access import ROLE_GROUPS, ROLE_PERMISSIONS, VIEW_CLINICAL, may_see_clinical
+from cares.base.staff.models import Role
 from tests.factories import sign_in
 from tests.security.world import CLINICAL, World, build_world, clinical_values, url_for
 from tests.urlwalk import routes

@@ -6,7 +6,12 @@ import pytest
 from pypdf import PdfReader
 from weasyprint.urls import URLFetchingError
 
-from cares.pdf import PDFRenderError, make_url_fetcher, render_html_to_pdf, render_template_to_pdf
+from cares.base.pdf import (
+    PDFRenderError,
+    make_url_fetcher,
+    render_html_to_pdf,
+    render_template_to_pdf,
+)
 
 HOSTILE = '<img src="file:///etc/passwd"> Nguyễn Thị Minh 陳小明'
 

@@ -7,7 +7,7 @@ member ("family") are on its care team, the other care coordinator ("outsider") 
 Nested ids are records of that member.
 
 The Django admin is covered by a few representative rows: only the program director's role
-may use it (``cares.access.ADMIN_ROLES``: ``is_staff``), everyone else is sent to its login,
+may use it (``cares.base.access.ADMIN_ROLES``: ``is_staff``), everyone else is sent to its login,
 which redirects to the one sign-in page; model permissions inside the admin are tested in
 tests/staff/test_admin.py and tests/security/test_audit.py.
 """

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cares.sessions import SIGNED_IN_AT_KEY
-from cares.staff.enrollment import enrollment_link_issue
+from cares.base.sessions import SIGNED_IN_AT_KEY
+from cares.base.staff.enrollment import enrollment_link_issue
 from tests.factories import PASSWORD, make_staff, sign_in, totp_code, totp_device
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_password_change_ends_other_sessions(client, coordinator):
 
 
 def test_deactivation_ends_sessions(client):
-    from cares.staff.services import staff_save
+    from cares.base.staff.services import staff_save
 
     member = make_staff("care_coordinator")
     sign_in(client, member.user)

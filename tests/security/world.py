@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.utils import timezone
 
-from cares.audit.models import AuditEvent
-from cares.staff.models import StaffProfile, User
+from cares.base.audit.models import AuditEvent
+from cares.base.staff.models import StaffProfile, User
 from members import services
 from members.models import (
     CaseReview,
@@ -283,7 +283,7 @@ def world_icp(world: World):
 
 
 def _document(world: World):
-    from cares.documents.services import document_store
+    from cares.base.documents.services import document_store
 
     return document_store(member=world.member, kind="enrollment_letter",
                           title="Enrollment letter", content=b"%PDF-1.7 sentinel-free letter",

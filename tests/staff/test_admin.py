@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cares.staff.models import RoleAssignment
+from cares.base.staff.models import RoleAssignment
 from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from cares.staff.selectors import program_check_results
+from cares.base.staff.selectors import program_check_results
 from tests.factories import CredentialFactory, make_director, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cares.staff.models import Role
-from cares.staff.qualifications import (
+from cares.base.staff.models import Role
+from cares.base.staff.qualifications import (
     CredentialFacts,
     RoleClaim,
     StaffFacts,

@@ -12,10 +12,10 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from cares.access import ROLE_GROUPS
-from cares.audit.models import Action, AuditEvent, Priority
-from cares.staff.models import Role, RoleAssignment, StaffProfile, User
-from cares.staff.services import staff_save
+from cares.base.access import ROLE_GROUPS
+from cares.base.audit.models import Action, AuditEvent, Priority
+from cares.base.staff.models import Role, RoleAssignment, StaffProfile, User
+from cares.base.staff.services import staff_save
 from tests.deadlines.commands import run, write
 from tests.factories import make_staff, sign_in
 from tests.staff.test_admin import inline_post

@@ -7,14 +7,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from cares.staff.models import (
+from cares.base.staff.models import (
     Credential,
     RoleAssignment,
     StaffProfile,
     Training,
     User,
 )
-from cares.staff.services import QualificationRefused, staff_save
+from cares.base.staff.services import QualificationRefused, staff_save
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_a_coordinator_without_target_population_years_is_listed_and_keeps_the_r
     """PS IV.B.3.a counts years with the target population. A coordinator saved under the
     old reading (3 years of general youth work, none with the target population) shows as
     not qualified on the staff list; nothing is removed or changed for them."""
-    from cares.staff.selectors import staff_list
+    from cares.base.staff.selectors import staff_list
 
     legacy = make_staff("care_coordinator", education="high_school",
                         relevant_experience_years=Decimal("3"),

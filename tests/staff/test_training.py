@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cares.staff.training import (
+from cares.base.staff.training import (
     ALL_STAFF_TOPICS,
     COORDINATOR_AND_FAMILY_SUPPORT_TOPICS,
     initial_training_due,

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cares.staff.models import StaffProfile, User
+from cares.base.staff.models import StaffProfile, User
 from tests.factories import CredentialFactory, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,119 @@
+"""Staff pages for program directors. Thin: validate, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cares.base.access import MANAGE_STAFF, permission_required
+from cares.base.staff.enrollment import enrollment_link_issue
+from cares.base.staff.forms import BackupFormSet, CredentialFormSet, StaffForm, TrainingFormSet
+from cares.base.staff.models import EnrollmentLink, StaffProfile, User
+from cares.base.staff.selectors import program_check_results, staff_get, staff_list, staff_status
+from cares.base.staff.services import staff_save
+
+
+@permission_required(MANAGE_STAFF)
+def staff_list_view(request):
+    on = timezone.localdate()
+    rows = staff_list(on=on)
+    return render(request, "staff/list.html", {
+        "rows": rows,
+        # Active staff whose role no longer passes its check: listed, never changed silently.
+        "unqualified": [r for r in rows if r.profile.active and not r.qualified],
+        "checks": program_check_results(on=on),
+        "today": on,
+    })
+
+
+def _get_profile(pk: int) -> StaffProfile:
+    try:
+        return staff_get(pk=pk)
+    except StaffProfile.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@permission_required(MANAGE_STAFF)
+def staff_detail_view(request, pk: int):
+    profile = _get_profile(pk)
+    on = timezone.localdate()
+    history = profile.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(request, "staff/detail.html", {
+        "row": staff_status(profile, on),
+        "profile": profile,
+        "history": history,
+        "today": on,
+        "has_authenticator": TOTPDevice.objects.filter(user=profile.user,
+                                                       confirmed=True).exists(),
+        "pending_link": EnrollmentLink.objects.filter(
+            user=profile.user, used_at__isnull=True, revoked_at__isnull=True,
+            expires_at__gt=timezone.now()).first(),
+    })
+
+
+@permission_required(MANAGE_STAFF)
+@require_POST
+def staff_enrollment_link_view(request, pk: int):
+    """A one-time link for setting up the authenticator app, shown once (only its hash is
+    kept): the program director passes it to the staff member."""
+    profile = _get_profile(pk)
+    try:
+        link, token = enrollment_link_issue(user=profile.user, issued_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("staff:detail", pk=profile.pk)
+    url = request.build_absolute_uri(f"{reverse('enroll')}?{urlencode({'token': token})}")
+    return render(request, "staff/enrollment_link.html",
+                  {"profile": profile, "link": link, "url": url})
+
+
+@permission_required(MANAGE_STAFF)
+def staff_edit_view(request, pk: int | None = None):
+    profile = _get_profile(pk) if pk else StaffProfile()
+    user = profile.user if pk else User()
+    data = request.POST if request.method == "POST" else None
+    form = StaffForm(data, instance=profile, user=user)
+    formsets = {
+        "credentials": CredentialFormSet(data, instance=profile, prefix="cred"),
+        "trainings": TrainingFormSet(data, instance=profile, prefix="train"),
+        "backups": BackupFormSet(data, instance=profile, prefix="backup"),
+    }
+    refused: list[str] = []
+    if data is not None:
+        # Validate everything (no short-circuit) so every error shows at once.
+        results = [form.is_valid()] + [fs.is_valid() for fs in formsets.values()]
+        valid = all(results)
+        if valid:
+            try:
+                saved = staff_save(
+                    user=form.user_instance(),
+                    profile=form.instance,
+                    credentials=formsets["credentials"].final_instances(),
+                    roles=form.role_instances() + formsets["backups"].final_instances(),
+                    trainings=formsets["trainings"].final_instances(),
+                    password=form.cleaned_data.get("password") or None,
+                )
+            except ValidationError as exc:  # QualificationRefused among them
+                refused = exc.messages
+                if not pk:
+                    # The transaction rolled back: the new records must not look saved.
+                    form.instance.pk = None
+                    user.pk = None
+            else:
+                messages.success(request, _("Saved %(name)s.") % {"name": saved})
+                return redirect("staff:detail", pk=saved.pk)
+        messages.error(request, _("Nothing was saved. Please correct the problems shown."))
+    return render(request, "staff/form.html", {
+        "form": form,
+        "formsets": formsets,
+        "refused": refused,
+        "profile": profile if pk else None,
+    })

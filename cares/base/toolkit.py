@@ -1,0 +1,168 @@
+"""The one service toolkit every floor uses (issue 14): one refusal error, one ``refuse``, one
+``not_future``, one save-and-audit helper, one form flow for views, one read-only admin and
+one task decorator with the retry policy.
+
+A service checks everything first and collects its reasons in a list; ``refuse(problems)``
+raises ``Refusal`` when there are any, so nothing is saved. A reason about one input is a
+``FieldProblem`` named as the service's parameter, so a form shows it next to that field too.
+Views call ``form_flow``: validate, call the one service, and on a refusal keep the form, say
+"nothing was saved" and show why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+
+from celery import shared_task
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import OperationalError, models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_change
+
+NOTHING_SAVED = gettext_lazy("Nothing was saved. Please correct the problems shown.")
+
+
+# --- Refusals ---------------------------------------------------------------------------------
+
+class Refusal(ValidationError):
+    """A step was refused; ``messages`` say why. Reasons about one input are keyed by its name
+    (``error_dict``), so a form shows them next to that field too."""
+
+
+class FieldProblem(str):
+    """A refusal reason about one input, named as the service's parameter."""
+
+    field: str
+
+    def __new__(cls, message: str, field: str):
+        problem = super().__new__(cls, message)
+        problem.field = field
+        return problem
+
+
+def refuse(problems: Sequence[str]) -> None:
+    """Raise ``Refusal`` with ``problems`` (nothing to do when there are none)."""
+    if not problems:
+        return
+    if not any(isinstance(p, FieldProblem) for p in problems):
+        raise Refusal(list(problems))
+    keyed: dict[str, list[str]] = {}
+    for problem in problems:
+        keyed.setdefault(getattr(problem, "field", NON_FIELD_ERRORS), []).append(str(problem))
+    raise Refusal(keyed)
+
+
+def not_future(value: date | datetime | None, label: str, problems: list[str],
+               field: str | None = None) -> None:
+    """A date (or a moment) that must not lie after today (or now)."""
+    if value is None:
+        return
+    now = timezone.now() if isinstance(value, datetime) else timezone.localdate()
+    if value > now:
+        message = _("%(label)s cannot be in the future.") % {"label": label}
+        problems.append(FieldProblem(message, field) if field else message)
+
+
+# --- Save and audit ---------------------------------------------------------------------------
+
+def changed_fields(obj: models.Model) -> list[str]:
+    """The concrete fields of ``obj`` that differ from its stored row (all of them when new)."""
+    names = [f.attname for f in obj._meta.concrete_fields if not f.primary_key]
+    if obj.pk is None:
+        return [n for n in names if getattr(obj, n) not in (None, "")]
+    stored = type(obj)._base_manager.filter(pk=obj.pk).values(*names).first() or {}
+    return [n for n in names if stored.get(n) != getattr(obj, n)]
+
+
+def save_and_audit(obj: models.Model, *, actor, member=None,
+                   problems: Sequence[str] = ()) -> models.Model:
+    """Refuse with ``problems``, or validate in full, save and audit the create or update
+    (which fields changed). Nothing is written when anything is wrong."""
+    refuse(problems)
+    obj.full_clean()
+    created, changed = obj.pk is None, changed_fields(obj)
+    obj.save()
+    if created or changed:
+        audit_change(action=Action.CREATE if created else Action.UPDATE, obj=obj,
+                     member=member, actor=actor, fields=changed)
+    return obj
+
+
+def history_row(obj: models.Model, actor) -> None:
+    """A history row (django-simple-history) after a conditional update, by ``actor``."""
+    obj.refresh_from_db()
+    obj._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    obj.save()
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+def show_refusal(exc: ValidationError, forms: Iterable) -> list[str]:
+    """The reasons a service gave; a reason about one of a form's fields also shows there."""
+    if hasattr(exc, "error_dict"):
+        for form in forms:
+            for name, errors in exc.error_dict.items():
+                if name in getattr(form, "fields", {}):
+                    form.add_error(name, errors)
+    return exc.messages
+
+
+def form_flow(request, parts: Sequence, save: Callable[[], object]
+              ) -> tuple[object | None, list[str]]:
+    """Validate every form and formset in ``parts``, then ``save()``: one service call.
+
+    Returns what was saved, or ``None`` and the service's reasons for refusing; either
+    failure tells the user that nothing was saved, and a new record that was rolled back does
+    not look saved."""
+    if request.method != "POST" or not all(getattr(p, "is_bound", True) for p in parts):
+        return None, []
+    refused: list[str] = []
+    if all([part.is_valid() for part in parts]):  # noqa: C419 (validate every part)
+        new = [i for i in (getattr(p, "instance", None) for p in parts)
+               if isinstance(i, models.Model) and i.pk is None]
+        try:
+            return save(), []
+        except ValidationError as exc:  # Refusal among them
+            refused = show_refusal(exc, parts)
+            for instance in new:  # rolled back: a new record must not look saved
+                instance.pk = None
+                instance._state.adding = True
+    messages.error(request, NOTHING_SAVED)
+    return None, refused
+
+
+# --- Admin --------------------------------------------------------------------------------------
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Records written by the services only: the admin shows them, with their history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Tasks --------------------------------------------------------------------------------------
+
+# Worth a retry: the network, the mail gateway, a busy or restarting database.
+TRANSIENT = (ConnectionError, TimeoutError, OSError, OperationalError)
+
+
+def task(name: str, **options):
+    """A Celery task with the program's delivery policy: acknowledged after it ran
+    (at-least-once, so every task is idempotent) and retried with backoff on a transient
+    fault, at most five times."""
+    policy = {"acks_late": True, "autoretry_for": TRANSIENT, "retry_backoff": True,
+              "retry_backoff_max": 600, "max_retries": 5}
+    return shared_task(name=name, **(policy | options))

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class DashboardsConfig(AppConfig):
-    name = "cares.dashboards"
-    label = "dashboards"
-    verbose_name = "Worklists and dashboards"
-    default_auto_field = "django.db.models.BigAutoField"

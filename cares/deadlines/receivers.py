@@ -1,0 +1,36 @@
+"""How the deadline engine hears from the floors below it (``cares.base.events``).
+
+Connected in ``DeadlinesConfig.ready``. Events keep the stored deadlines in step with the
+facts, inside the sender's transaction; questions answer member-level pages with what the rule
+book says, so a page and the compliance report never disagree.
+"""
+
+from __future__ import annotations
+
+from cares.base import events
+from cares.deadlines.selectors import member_deadline_rows
+from cares.deadlines.services import refresh_member_deadlines, refresh_staff_deadlines
+
+
+def on_member_facts_changed(sender, *, member_id: int, **kwargs) -> None:
+    refresh_member_deadlines(member_id)
+
+
+def on_staff_facts_changed(sender, *, staff_id: int, **kwargs) -> None:
+    refresh_staff_deadlines(staff_id)
+
+
+def answer_member_deadlines(sender, *, member, **kwargs):
+    return member_deadline_rows(member)
+
+
+RECEIVERS = [
+    (events.member_facts_changed, on_member_facts_changed),
+    (events.staff_facts_changed, on_staff_facts_changed),
+    (events.member_deadlines, answer_member_deadlines),
+]
+
+
+def connect() -> None:
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver, dispatch_uid=f"cares.deadlines.{receiver.__name__}")

@@ -1,0 +1,313 @@
+"""The worklist, the program dashboard and the lists behind its numbers.
+
+Thin: the selectors aggregate in the database with a fixed number of queries; every table
+exports to CSV with ``?export=<table>`` (audited, ``exports.csv_export``); list pages record
+one audit event per member shown, like the caseload.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from cares.base.access import (
+    MANAGE_STAFF,
+    VIEW_ALL_MEMBERS,
+    VIEW_PROGRAM_DASHBOARD,
+    VIEW_WORKLIST,
+    may,
+    permission_required,
+)
+from cares.base.audit.services import audit_members_listed
+from cares.deadlines.rules import OVERDUE, RULES, STATUSES
+from cares.program.dashboards import selectors, tables, worklist
+from cares.program.dashboards.exports import csv_export
+from cares.program.dashboards.periods import KINDS, Period, period_from_query
+from cares.program.dashboards.staffing import staff_summary
+from cares.program.dashboards.statuses import AGES, COLUMNS, LABELS
+from members.access import visible_members
+from members.models import EpisodeStatus
+from members.selectors import status_label
+from notices.models import LetterKind
+
+PAGE_SIZE = 50
+
+
+@cache
+def _path(name: str) -> str:
+    return reverse(name)
+
+
+def _url(name: str, **params) -> str:
+    """A drill-down link (thousands on a large program's dashboard: the path is reversed
+    once)."""
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None)})
+    return f"{_path(name)}?{query}" if query else _path(name)
+
+
+def _export(request, table: str, made: tables.Table, filters: dict | None = None):
+    header, rows, member_ids = made
+    return csv_export(request, table=table, header=header, rows=rows, filters=filters,
+                      member_ids=member_ids)
+
+
+# --- Worklist -----------------------------------------------------------------------------------
+
+SECTION_TITLES = {"overdue": gettext_lazy("Overdue"),
+                  "week": gettext_lazy("Due within 7 days"),
+                  "month": gettext_lazy("Due within 30 days")}
+
+
+@permission_required(VIEW_WORKLIST)
+@require_GET
+def worklist_view(request):
+    today = timezone.localdate()
+    user = request.user
+    export = request.GET.get("export")
+    if export:
+        return _worklist_export(request, export, today)
+    sections = {s: worklist.deadline_section(user, s, today) for s in worklist.SECTIONS}
+    counts = worklist.section_counts(user, today)
+    referrals = worklist.referrals_waiting(user, today)
+    birthdays = worklist.birthdays_soon(user, today)
+    releases = worklist.releases_expiring(user, today)
+    shown = {i.deadline.member for items in sections.values() for i in items
+             if i.deadline.member_id}
+    shown |= {i.referral.member for i in referrals} | {b.member for b in birthdays}
+    shown |= {r.member for r in releases}
+    audit_members_listed(members=sorted(shown, key=lambda m: m.pk), actor=user,
+                         detail={"page": "worklist"})
+    return render(request, "dashboards/worklist.html", {
+        "today": today, "limit": worklist.LIMIT,
+        "sections": [(key, SECTION_TITLES[key], sections[key], counts[key])
+                     for key in worklist.SECTIONS],
+        "referrals": referrals, "birthdays": birthdays, "releases": releases,
+        "counts": counts,
+    })
+
+
+def _worklist_export(request, export: str, today: date):
+    user = request.user
+    if export == "deadlines":
+        made = tables.worklist_deadlines_table(
+            {s: worklist.deadline_section(user, s, today, limit=None) for s in worklist.SECTIONS})
+    elif export == "referrals":
+        made = tables.referrals_table(worklist.referrals_waiting(user, today, limit=None))
+    elif export == "birthdays":
+        made = tables.birthdays_table(worklist.birthdays_soon(user, today, limit=None))
+    elif export == "releases":
+        made = tables.releases_table(worklist.releases_expiring(user, today, limit=None))
+    else:
+        raise Http404
+    return _export(request, f"worklist-{export}", made)
+
+
+# --- Program dashboard --------------------------------------------------------------------------
+
+def _rule_links(period: Period, rule: str) -> dict[str, str]:
+    base = {"rule": rule, "start": period.start.isoformat(), "end": period.end.isoformat()}
+    links = {"total": _url("dashboards:deadlines", **base)}
+    links.update({s: _url("dashboards:deadlines", **base, status=s) for s in COLUMNS})
+    return links
+
+
+def _chart(period: Period, trend: list[selectors.MonthRow]) -> dict:
+    """The trend chart's data (rendered with json_script; static/js/dashboard-trend.js)."""
+    def month_end(m: date) -> date:
+        nxt = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+        return date.fromordinal(nxt.toordinal() - 1)
+
+    return {
+        "names": {"met": _("Met"), "late": _("Late"), "overdue": _("Overdue"),
+                  "open": _("Open"), "excepted": _("Excepted"), "rate": _("On time (%)")},
+        "labels": [f"{r.month:%Y-%m}" for r in trend],
+        "series": {s: [getattr(r.counts, s) for r in trend] for s in COLUMNS},
+        "rate": [r.counts.on_time_rate for r in trend],
+        "links": {s: [_url("dashboards:deadlines", status=s, start=r.month.isoformat(),
+                           end=min(month_end(r.month), period.end).isoformat())
+                      for r in trend] for s in COLUMNS},
+    }
+
+
+PROGRAM_TABLES = ("compliance", "trend", "overdue", "caseload", "checks", "staff", "licences",
+                  "training", "letters")
+
+
+@permission_required(VIEW_PROGRAM_DASHBOARD)
+@require_GET
+def program_view(request):
+    today = timezone.localdate()
+    period = period_from_query(request.GET, today)
+    export = request.GET.get("export")
+    if export:
+        return _program_export(request, export, period, today)
+    rules, total = selectors.compliance_by_rule(period, today)
+    trend = selectors.trend_by_month(period, today)
+    overdue = selectors.overdue_by_rule(today)
+    caseloads = selectors.caseloads(today)
+    staff = staff_summary(today)
+    states = selectors.caseload_states()
+    query = urlencode(period.query())
+    return render(request, "dashboards/program.html", {
+        "today": today, "period": period, "kinds": KINDS.items(), "query": query,
+        "previous": urlencode(period.shifted(-1).query()),
+        "next": urlencode(period.shifted(1).query()),
+        "rules": [(r, _rule_links(period, r.rule)) for r in rules], "total": total,
+        "total_links": {s: _url("dashboards:deadlines", status=s,
+                                start=period.start.isoformat(), end=period.end.isoformat())
+                        for s in ("total", *COLUMNS)},
+        "columns": COLUMNS, "trend": trend, "chart": _chart(period, trend),
+        "overdue": [(r, [(a, r.by_age[a], _url("dashboards:deadlines", status=OVERDUE,
+                                                 rule=r.rule, age=a)) for a in AGES],
+                     _url("dashboards:deadlines", status=OVERDUE, rule=r.rule))
+                    for r in overdue],
+        "overdue_total": sum(r.total for r in overdue), "ages": list(AGES),
+        "overdue_filter": {"staff": [(s.staff.pk, str(s.staff)) for s in caseloads],
+                           "rules": [(k, r.title) for k, r in RULES.items()]},
+        "states": states,
+        "caseloads": [(c, [(c.by_state.get(s, 0), _url("dashboards:members",
+                                                         staff=c.staff.pk, state=s)
+                            if c.by_state.get(s) else "")
+                           for s, _label in states],
+                       _url("dashboards:members", staff=c.staff.pk),
+                       _url("dashboards:deadlines", status=OVERDUE, staff=c.staff.pk))
+                      for c in caseloads],
+        "checks": staff.checks, "staff": staff,
+        "letters": [(r, _url("dashboards:members", letter=r.kind, letter_state="draft"),
+                     _url("dashboards:members", letter=r.kind, letter_state="sent",
+                          start=period.start.isoformat(), end=period.end.isoformat()),
+                     _url("dashboards:deadlines", status=OVERDUE, rule=r.rule))
+                    for r in selectors.letters_summary(period, overdue)],
+    })
+
+
+def _program_export(request, export: str, period: Period, today: date):
+    filters = {"period": period.kind, "start": period.start.isoformat(),
+               "end": period.end.isoformat()}
+    if export == "compliance":
+        made = tables.compliance_table(period, *selectors.compliance_by_rule(period, today))
+    elif export == "trend":
+        made = tables.trend_table(selectors.trend_by_month(period, today))
+    elif export == "overdue":
+        made = tables.overdue_summary_table(selectors.overdue_by_rule(today))
+    elif export == "caseload":
+        made = tables.caseload_table(selectors.caseloads(today))
+    elif export == "checks":
+        made = tables.checks_table(staff_summary(today).checks)
+    elif export in ("staff", "licences", "training"):
+        summary = staff_summary(today)
+        made = {"staff": tables.staff_table, "licences": tables.licences_table,
+                "training": tables.training_table}[export](summary)
+    elif export == "letters":
+        made = tables.letters_table(period, selectors.letters_summary(
+            period, selectors.overdue_by_rule(today)))
+    else:
+        raise Http404
+    return _export(request, f"dashboard-{export}", made, filters)
+
+
+# --- Drill-down ---------------------------------------------------------------------------------
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if (text or "").isdigit() else None
+
+
+def deadline_filter(params) -> selectors.DeadlineFilter:
+    rule = params.get("rule", "")
+    status = params.get("status", "")
+    age = params.get("age", "")
+    return selectors.DeadlineFilter(
+        rule=rule if rule in RULES else "", status=status if status in STATUSES else "",
+        start=_date(params.get("start")), end=_date(params.get("end")),
+        staff=_int(params.get("staff")), age=age if age in AGES else "")
+
+
+def _visible(request, qs, field: str = "member"):
+    """Those who do not see every member see only theirs (and staff deadlines)."""
+    if may(request.user, VIEW_ALL_MEMBERS):
+        return qs
+    visible = visible_members(request.user).values("pk")
+    if field == "pk":
+        return qs.filter(pk__in=visible)
+    return qs.filter(Q(member__in=visible) | Q(member__isnull=True))
+
+
+@permission_required(VIEW_PROGRAM_DASHBOARD)
+@require_GET
+def deadlines_view(request):
+    """The deadlines behind a number of the dashboard (and the filterable overdue list)."""
+    today = timezone.localdate()
+    f = deadline_filter(request.GET)
+    qs = _visible(request, selectors.deadline_list(f, today))
+    if request.GET.get("export"):
+        return _export(request, "deadlines", tables.deadline_rows_table(qs), f.query())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = {d.member_id: d.member for d in page if d.member_id}
+    audit_members_listed(members=shown.values(), actor=request.user,
+                         detail={"page": "dashboard-deadlines"})
+    caseload_staff = selectors.caseload_staff()
+    return render(request, "dashboards/deadlines.html", {
+        "today": today, "filter": f, "page": page, "query": urlencode(f.query()),
+        "rules": [(k, r.title) for k, r in RULES.items()],
+        "statuses": [(s, LABELS[s]) for s in COLUMNS],
+        "status_label": LABELS.get(f.status, ""),
+        "ages": list(AGES), "staff": [(s.pk, str(s)) for s in caseload_staff],
+        "staff_name": next((str(s) for s in caseload_staff if s.pk == f.staff), ""),
+        "rule_title": RULES[f.rule].title if f.rule else "",
+        "may_manage_staff": may(request.user, MANAGE_STAFF),
+        "rows": [(d, LABELS[d.status_today],
+                  (today - d.due).days if d.status_today == OVERDUE else None,
+                  status_label(d.episode_status) if d.member_id else "")
+                 for d in page],
+    })
+
+
+def member_filter(params) -> selectors.MemberFilter:
+    state = params.get("state", "")
+    letter = params.get("letter", "")
+    letter_state = params.get("letter_state", "")
+    return selectors.MemberFilter(
+        staff=_int(params.get("staff")),
+        state=state if state in EpisodeStatus.values else "",
+        letter=letter if letter in LetterKind.values else "",
+        letter_state=letter_state if letter_state in ("draft", "sent") else "",
+        start=_date(params.get("start")), end=_date(params.get("end")))
+
+
+@permission_required(VIEW_PROGRAM_DASHBOARD)
+@require_GET
+def members_view(request):
+    """The members behind a caseload or letters number."""
+    f = member_filter(request.GET)
+    qs = _visible(request, selectors.member_list(f), "pk")
+    if request.GET.get("export"):
+        return _export(request, "members", tables.member_rows_table(qs), f.query())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_members_listed(members=page.object_list, actor=request.user,
+                         detail={"page": "dashboard-members"})
+    staff = next((s for s in selectors.caseload_staff() if s.pk == f.staff), None) \
+        if f.staff else None  # its name for the heading
+    return render(request, "dashboards/members.html", {
+        "filter": f, "page": page, "query": urlencode(f.query()), "staff": staff,
+        "state_label": EpisodeStatus(f.state).label if f.state else "",
+        "letter_label": LetterKind(f.letter).label if f.letter else "",
+        "rows": [(m, status_label(m.episode_status)) for m in page],
+    })
