@@ -33,11 +33,13 @@ run: install system-deps
 
 test: install system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The worklist, the dashboard, the member page and the nightly sweep on a large program:
 # BENCH_MEMBERS synthetic members in a scratch database (var/bench/bench.sqlite3, or

@@ -7,7 +7,6 @@ to a finalized version and its parts anyway."""
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from careplans.models import (
     Assessment,
@@ -18,21 +17,11 @@ from careplans.models import (
     EmergencyAccessLink,
     EmergencyAccessUse,
 )
+from cares.base.toolkit import ReadOnlyAdmin
 
 MEMBER_SEARCH = ["member__legal_last_name", "member__legal_first_name",
                  "member__masshealth_id"]
 PLAN_SEARCH = [f"care_plan__{f}" for f in MEMBER_SEARCH]
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assessment)

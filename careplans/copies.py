@@ -27,13 +27,14 @@ from careplans.models import (
     DeliveryMedium,
 )
 from careplans.selectors import plan_content
-from careplans.services import CarePlanError, _not_future, _refresh, _refuse
+from cares.base import events
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.documents.services import document_store
 from cares.base.languages import is_english, language_name, validate_language_tag
 from cares.base.pdf import PDFRenderError, render_template_to_pdf
 from cares.base.staff.models import Program, User
+from cares.base.toolkit import Refusal, not_future, refuse
 
 # Languages whose catalogs (cares/locale/) translate the ICP: Django language codes.
 TRANSLATED = ("es", "pt", "vi", "zh-hans", "zh-hant")
@@ -68,11 +69,11 @@ def icp_context(plan: CarePlan, language: str) -> dict:
 
 
 def render_icp(plan: CarePlan, language: str) -> tuple[str, bytes]:
-    """The ICP as (html, pdf) in ``language``. Raises ``CarePlanError`` when no catalog
+    """The ICP as (html, pdf) in ``language``. Raises ``Refusal`` when no catalog
     translates it."""
     code = catalog_language(language)
     if code is None:
-        raise CarePlanError(_("The ICP's headings are not translated into %(language)s yet: "
+        raise Refusal(_("The ICP's headings are not translated into %(language)s yet: "
                               "attach a translated document as that language's copy.")
                             % {"language": language_name(language)})
     context = icp_context(plan, language)
@@ -80,7 +81,7 @@ def render_icp(plan: CarePlan, language: str) -> tuple[str, bytes]:
         try:
             return render_template_to_pdf("pdf/icp.html", context)
         except PDFRenderError as exc:
-            raise CarePlanError(_("The PDF could not be made; try again.")) from exc
+            raise Refusal(_("The PDF could not be made; try again.")) from exc
 
 
 def current_copy(plan: CarePlan, language: str) -> CarePlanCopy | None:
@@ -101,7 +102,7 @@ def care_plan_copy_make(*, plan: CarePlan, language: str,
         validate_language_tag(language)
     except ValidationError as exc:
         problems.extend(exc.messages)
-    _refuse(problems)
+    refuse(problems)
     existing = current_copy(plan, language)
     if existing is not None:
         return existing
@@ -136,7 +137,7 @@ def care_plan_translation_attach(*, plan: CarePlan, language: str, content: byte
         problems.append(_("The translated document must be a PDF."))
     elif len(content) > MAX_TRANSLATION_BYTES:
         problems.append(_("The translated document is larger than 10 MB."))
-    _refuse(problems)
+    refuse(problems)
     document = document_store(member=plan.member, kind="care_plan_translation",
                               title=f"ICP v{plan.version} ({language}, translation)",
                               content=content, actor=actor)
@@ -163,11 +164,11 @@ def care_plan_delivery_record(*, plan: CarePlan, language: str, medium: str,
         problems.extend(exc.messages)
     if medium not in DeliveryMedium.values:
         problems.append(_("Choose paper or electronic."))
-    _not_future(delivered_on, _("The delivery date"), problems)
+    not_future(delivered_on, _("The delivery date"), problems)
     if plan.finalized_on and delivered_on < plan.finalized_on:
         problems.append(_("The delivery date is before the ICP was finalized (%(date)s).")
                         % {"date": plan.finalized_on.isoformat()})
-    _refuse(problems)
+    refuse(problems)
     copy = care_plan_copy_make(plan=plan, language=language, actor=actor)
     delivery = CarePlanDelivery(care_plan=plan, language=language, medium=medium,
                                 delivered_on=delivered_on, recipient=delivered_to.strip(),
@@ -175,7 +176,7 @@ def care_plan_delivery_record(*, plan: CarePlan, language: str, medium: str,
     delivery.full_clean()
     delivery.save()
     audit_change(action=Action.CREATE, obj=delivery, member=plan.member_id, actor=actor)
-    _refresh(plan.member_id)
+    events.tell(events.member_facts_changed, member_id=plan.member_id)
     return delivery
 
 
@@ -186,7 +187,7 @@ def care_plan_share_record(*, plan: CarePlan, recipient_kind: str, recipient: st
     """The finalized ICP shared with the PCP or designee (PS VI.A.1.c.5) or with another
     party (c.4). Sharing outside treatment needs a release of information in force."""
     problems = _refuse_draft(plan, _("The ICP is shared"))
-    _not_future(shared_on, _("The date shared"), problems)
+    not_future(shared_on, _("The date shared"), problems)
     if plan.finalized_on and shared_on < plan.finalized_on:
         problems.append(_("The date shared is before the ICP was finalized (%(date)s).")
                         % {"date": plan.finalized_on.isoformat()})
@@ -202,7 +203,7 @@ def care_plan_share_record(*, plan: CarePlan, recipient_kind: str, recipient: st
                                               "date": shared_on.isoformat()})
     if not (recipient or "").strip():
         problems.append(_("Name who the ICP was shared with."))
-    _refuse(problems)
+    refuse(problems)
     share = CarePlanShare(care_plan=plan, recipient_kind=recipient_kind,
                           recipient=recipient.strip(), shared_on=shared_on,
                           method=(method or "").strip(), release=release, recorded_by=actor)

@@ -14,6 +14,8 @@ import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -29,7 +31,6 @@ from careplans.models import (
     TeamRole,
 )
 from careplans.selectors import current_plan, plan_content
-from careplans.services import CarePlanError, _refuse
 from cares.base.audit.context import client_address
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change, audit_record
@@ -38,6 +39,7 @@ from cares.base.documents.services import document_store
 from cares.base.languages import is_english, language_name
 from cares.base.pdf import PDFRenderError, render_template_to_pdf
 from cares.base.staff.models import Program, User
+from cares.base.toolkit import Refusal, refuse
 from members.models import Member
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
@@ -57,9 +59,6 @@ def token_digest(token: str) -> str:
 
 def qr_svg(data: str) -> str:
     """``data`` as a QR code, an inline SVG (no file, no URL to fetch)."""
-    import qrcode
-    import qrcode.image.svg
-
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage,
                         error_correction=qrcode.constants.ERROR_CORRECT_M)
     return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 (made here, not input)
@@ -86,7 +85,7 @@ def emergency_context(plan: CarePlan) -> dict:
 def _plan_or_refuse(member: Member) -> CarePlan:
     plan = current_plan(member)
     if plan is None:
-        raise CarePlanError(_("The emergency plan comes from a finalized ICP; finalize one "
+        raise Refusal(_("The emergency plan comes from a finalized ICP; finalize one "
                               "first (PS VI.A.1.c.5.e)."))
     return plan
 
@@ -103,7 +102,7 @@ def emergency_pdf_make(*, member: Member, actor: User | None = None,
         try:
             _html, pdf = render_template_to_pdf("pdf/emergency.html", context)
         except PDFRenderError as exc:
-            raise CarePlanError(_("The PDF could not be made; try again.")) from exc
+            raise Refusal(_("The PDF could not be made; try again.")) from exc
     return document_store(member=member,
                           kind=RESPONDER_CARD_KIND if responder_url else "emergency_plan",
                           title=f"Emergency plan (ICP v{plan.version})"
@@ -131,7 +130,7 @@ def emergency_link_create(*, member: Member, expires_on: date, url_for: Callable
     elif expires_on > today + timedelta(days=link_max_days()):
         problems.append(_("A link lasts at most %(days)d days; choose an earlier expiry.")
                         % {"days": link_max_days()})
-    _refuse(problems)
+    refuse(problems)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = EmergencyAccessLink.objects.create(
         member=member, token_sha256=token_digest(token), created_by=actor,
@@ -148,7 +147,7 @@ def emergency_link_revoke(*, link: EmergencyAccessLink,
                           actor: User | None = None) -> EmergencyAccessLink:
     link = EmergencyAccessLink.objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is not None:
-        raise CarePlanError(_("This link was already revoked on %(date)s.")
+        raise Refusal(_("This link was already revoked on %(date)s.")
                             % {"date": timezone.localtime(link.revoked_at).date().isoformat()})
     link.revoked_at = timezone.now()
     link.revoked_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -23,11 +23,7 @@ from careplans.models import (
     SourceKind,
     TeamRole,
 )
-
-# Under 18 a parent, guardian or authorized health-care decision-maker always takes part in the
-# care planning meeting; from 18 too whenever the record shows a legal decision-maker
-# (PS VI.A.1, VI.A.1.c.1). Age alone never removes the requirement.
-ADULT_AGE = 18
+from members.models import ADULT_AGE
 
 
 @dataclass(frozen=True)
@@ -163,26 +159,39 @@ def _names(items: Iterable, describe) -> str:
     return ", ".join(describe(i) for i in items)
 
 
+class Checklist(list):
+    """The elements found missing so far, in the order they were checked."""
+
+    def need(self, key: str, ok: bool, text: str, citation: str) -> None:
+        if not ok:
+            self.append(Missing(key, text, citation))
+
+
 def plan_missing(content: PlanContent) -> list[Missing]:
     """Every required element of PS VI.A.1.c the ICP version lacks, in the order of the plan.
     Empty means it may be finalized."""
+    check = Checklist()
+    for section in (_meeting_missing, _team_missing, _summary_missing, _steps_missing,
+                    _transitions_missing, _emergency_missing):
+        section(content, check)
+    return list(check)
+
+
+def _meeting_missing(content: PlanContent, check: Checklist) -> None:
+    """The assessment it rests on, and the care planning meeting with the member and family
+    (PS VI.A.1, VI.A.1.c.1)."""
     plan = content.plan
-    missing: list[Missing] = []
-
-    def need(key: str, ok: bool, text: str, citation: str) -> None:
-        if not ok:
-            missing.append(Missing(key, text, citation))
-
-    need("assessment", content.has_completed_assessment,
-         _("a completed comprehensive assessment of the member"), "PS VI.A.1, VIII")
-
-    # The care planning meeting, with the member and family.
+    check.need("assessment", content.has_completed_assessment,
+               _("a completed comprehensive assessment of the member"), "PS VI.A.1, VIII")
     kinds = {p.kind for p in content.participants}
-    need("meeting_date", plan.meeting_on is not None, _("the date of the care planning meeting"),
-         "PS VI.A.1")
-    need("meeting_member", ParticipantKind.MEMBER in kinds,
-         _("the member among the participants of the care planning meeting"),
-         "PS VI.A.1, VI.A.1.c.1")
+    check.need("meeting_date", plan.meeting_on is not None,
+               _("the date of the care planning meeting"), "PS VI.A.1")
+    check.need("meeting_member", ParticipantKind.MEMBER in kinds,
+               _("the member among the participants of the care planning meeting"),
+               "PS VI.A.1, VI.A.1.c.1")
+    # Under 18 a parent, guardian or authorized health-care decision-maker always takes part in
+    # the care planning meeting; from 18 too whenever the record shows a legal decision-maker
+    # (PS VI.A.1, VI.A.1.c.1). Age alone never removes the requirement.
     adult = plan.meeting_on is not None and \
         plan.meeting_on >= content.member_birth + relativedelta(years=ADULT_AGE)
     deciders = list(content.legal_decision_makers)
@@ -193,86 +202,110 @@ def plan_missing(content: PlanContent) -> list[Missing]:
     else:
         why = _(" (the member was under 18 on the day of the meeting)") \
             if plan.meeting_on is not None else ""
-    need("meeting_guardian", not family_required or bool(kinds & set(FAMILY_PARTICIPANTS)),
-         _("a parent, guardian or authorized health care decision-maker among the "
-           "participants of the care planning meeting") + why, "PS VI.A.1, VI.A.1.c.1")
+    check.need("meeting_guardian",
+               not family_required or bool(kinds & set(FAMILY_PARTICIPANTS)),
+               _("a parent, guardian or authorized health care decision-maker among the "
+                 "participants of the care planning meeting") + why, "PS VI.A.1, VI.A.1.c.1")
 
-    # (a) Care managers and care team, with contact details.
+
+def _team_missing(content: PlanContent, check: Checklist) -> None:
+    """(a) Care managers and care team, with contact details."""
     team = list(content.team)
-    need("care_manager", any(t.role == TeamRole.CARE_MANAGER and t.has_contact for t in team),
-         _("a care manager with contact details"), "PS VI.A.1.c.5.a")
-    need("pcp", any(t.role == TeamRole.PCP and t.has_contact for t in team),
-         _("the PCP or PCP designee with contact details"), "PS VI.A.1.c.5.a")
+    check.need("care_manager",
+               any(t.role == TeamRole.CARE_MANAGER and t.has_contact for t in team),
+               _("a care manager with contact details"), "PS VI.A.1.c.5.a")
+    check.need("pcp", any(t.role == TeamRole.PCP and t.has_contact for t in team),
+               _("the PCP or PCP designee with contact details"), "PS VI.A.1.c.5.a")
     no_contact = [t for t in team if not t.has_contact]
-    need("team_contacts", not no_contact,
-         _("contact details (phone or e-mail) for %(names)s")
-         % {"names": _names(no_contact, lambda t: t.name)}, "PS VI.A.1.c.5.a")
+    check.need("team_contacts", not no_contact,
+               _("contact details (phone or e-mail) for %(names)s")
+               % {"names": _names(no_contact, lambda t: t.name)}, "PS VI.A.1.c.5.a")
 
-    # (b) Health summary.
+
+def _summary_missing(content: PlanContent, check: Checklist) -> None:
+    """(b) Health summary: history and circumstances, current services, goals, educational
+    needs and health-related social needs supports."""
+    plan = content.plan
     for field, text in HEALTH_SUMMARY:
-        need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.b")
-    need("current_services", not _blank(plan.current_services),
-         _("the list of current services"), "PS VI.A.1.c.5.b.i")
-    goals = list(content.goals)
+        check.need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.b")
+    check.need("current_services", not _blank(plan.current_services),
+               _("the list of current services"), "PS VI.A.1.c.5.b.i")
+    _goals_missing(list(content.goals), check)
+    for field, text in EDUCATION:
+        check.need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.b.iii")
+    for field, text in HRSN:
+        check.need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.b.iv")
+
+
+def _goals_missing(goals: Sequence, check: Checklist) -> None:
+    """(b.ii) Goals of every kind, short- and long-term, dated (aspirational ones excepted)."""
     present = {g.kind for g in goals}
     for kind in GOAL_KINDS:
-        need(f"goal_{kind}", kind in present,
-             _("a goal of kind: %(kind)s") % {"kind": str(kind.label).lower()},
-             "PS VI.A.1.c.5.b.ii")
+        check.need(f"goal_{kind}", kind in present,
+                   _("a goal of kind: %(kind)s") % {"kind": str(kind.label).lower()},
+                   "PS VI.A.1.c.5.b.ii")
     terms = {g.term for g in goals if g.kind != GoalKind.ASPIRATIONAL}
-    need("goal_short", GoalTerm.SHORT in terms, _("a short-term goal"), "PS VI.A.1.c.5.b.ii")
-    need("goal_long", GoalTerm.LONG in terms, _("a long-term goal"), "PS VI.A.1.c.5.b.ii")
+    check.need("goal_short", GoalTerm.SHORT in terms, _("a short-term goal"),
+               "PS VI.A.1.c.5.b.ii")
+    check.need("goal_long", GoalTerm.LONG in terms, _("a long-term goal"), "PS VI.A.1.c.5.b.ii")
     undated = [g for g in goals if g.kind != GoalKind.ASPIRATIONAL and g.target_date is None]
-    need("goal_dates", not undated,
-         _("a target date for each goal other than aspirational ones; missing for %(goals)s")
-         % {"goals": _names(undated, lambda g: _short(g.description))}, "PS VI.A.1.c.5.b.ii")
-    for field, text in EDUCATION:
-        need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.b.iii")
-    for field, text in HRSN:
-        need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.b.iv")
+    check.need("goal_dates", not undated,
+               _("a target date for each goal other than aspirational ones; missing for "
+                 "%(goals)s") % {"goals": _names(undated, lambda g: _short(g.description))},
+               "PS VI.A.1.c.5.b.ii")
 
-    # (c) Action steps for each goal, with who is responsible and accessibility requirements.
+
+def _steps_missing(content: PlanContent, check: Checklist) -> None:
+    """(c) Action steps for each goal, with who is responsible and accessibility
+    requirements."""
+    goals = list(content.goals)
     stepless = [g for g in goals if not g.steps_list]
-    need("goal_steps", not stepless,
-         _("an action step for %(goals)s") % {"goals": _names(stepless,
-                                                             lambda g: _short(g.description))},
-         "PS VI.A.1.c.5.c")
+    check.need("goal_steps", not stepless,
+               _("an action step for %(goals)s")
+               % {"goals": _names(stepless, lambda g: _short(g.description))},
+               "PS VI.A.1.c.5.c")
     steps = [s for g in goals for s in g.steps_list]
     unowned = [s for s in steps if s.responsible_id is None]
-    need("step_responsible", not unowned,
-         _("the responsible care team member for %(steps)s")
-         % {"steps": _names(unowned, lambda s: _short(s.description))}, "PS VI.A.1.c.5.c")
+    check.need("step_responsible", not unowned,
+               _("the responsible care team member for %(steps)s")
+               % {"steps": _names(unowned, lambda s: _short(s.description))}, "PS VI.A.1.c.5.c")
     unstated = [s for s in steps if _blank(s.accessibility)]
-    need("step_accessibility", not unstated,
-         _("the accessibility requirements (or 'None') for %(steps)s")
-         % {"steps": _names(unstated, lambda s: _short(s.description))}, "PS VI.A.1.c.5.c")
+    check.need("step_accessibility", not unstated,
+               _("the accessibility requirements (or 'None') for %(steps)s")
+               % {"steps": _names(unstated, lambda s: _short(s.description))},
+               "PS VI.A.1.c.5.c")
 
-    # (d) Transitions.
-    need("upcoming_transitions", not _blank(plan.upcoming_transitions),
-         _("the upcoming medical and social service transitions (or 'None expected')"),
-         "PS VI.A.1.c.5.d")
-    need("continuity_strategies", not _blank(plan.continuity_strategies),
-         _("the strategies to support continuity of care during transitions"),
-         "PS VI.A.1.c.5.d")
 
-    # (e) The emergency plan.
+def _transitions_missing(content: PlanContent, check: Checklist) -> None:
+    """(d) Transitions."""
+    plan = content.plan
+    check.need("upcoming_transitions", not _blank(plan.upcoming_transitions),
+               _("the upcoming medical and social service transitions (or 'None expected')"),
+               "PS VI.A.1.c.5.d")
+    check.need("continuity_strategies", not _blank(plan.continuity_strategies),
+               _("the strategies to support continuity of care during transitions"),
+               "PS VI.A.1.c.5.d")
+
+
+def _emergency_missing(content: PlanContent, check: Checklist) -> None:
+    """(e) The emergency plan."""
+    plan = content.plan
     medications = list(content.medications)
-    need("medications", bool(medications) != plan.no_medications,
-         _("the medications with their doses, or 'takes no medications' (not both)"),
-         "PS VI.A.1.c.5.e")
+    check.need("medications", bool(medications) != plan.no_medications,
+               _("the medications with their doses, or 'takes no medications' (not both)"),
+               "PS VI.A.1.c.5.e")
     undosed = [m for m in medications if _blank(m.dose)]
-    need("medication_doses", not undosed,
-         _("the dose of %(names)s") % {"names": _names(undosed, lambda m: m.name)},
-         "PS VI.A.1.c.5.e")
-    need("allergies", bool(content.allergies) != plan.no_known_allergies,
-         _("the allergies, or 'no known allergies' (not both)"), "PS VI.A.1.c.5.e")
+    check.need("medication_doses", not undosed,
+               _("the dose of %(names)s") % {"names": _names(undosed, lambda m: m.name)},
+               "PS VI.A.1.c.5.e")
+    check.need("allergies", bool(content.allergies) != plan.no_known_allergies,
+               _("the allergies, or 'no known allergies' (not both)"), "PS VI.A.1.c.5.e")
     for field, text in EMERGENCY_TEXT:
-        need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.e")
-    listed = [t for t in team if t.emergency and t.phone.strip()]
-    need("emergency_providers", any(t.role != TeamRole.FAMILY for t in listed),
-         _("a provider most involved in the member's care, with a phone number, on the "
-           "emergency plan"), "PS VI.A.1.c.5.e")
-    need("emergency_guardians", any(t.role == TeamRole.FAMILY for t in listed),
-         _("a parent or guardian to call, with a phone number, on the emergency plan"),
-         "PS VI.A.1.c.5.e")
-    return missing
+        check.need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.e")
+    listed = [t for t in content.team if t.emergency and t.phone.strip()]
+    check.need("emergency_providers", any(t.role != TeamRole.FAMILY for t in listed),
+               _("a provider most involved in the member's care, with a phone number, on the "
+                 "emergency plan"), "PS VI.A.1.c.5.e")
+    check.need("emergency_guardians", any(t.role == TeamRole.FAMILY for t in listed),
+               _("a parent or guardian to call, with a phone number, on the emergency plan"),
+               "PS VI.A.1.c.5.e")

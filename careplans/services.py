@@ -1,8 +1,9 @@
 """Writes to assessments and care plans (PS VI.A.1).
 
-Each service checks first and refuses with every reason at once (``CarePlanError``); nothing
-is written on refusal. A completed assessment and a finalized ICP never change. Completing an
-assessment and finalizing an ICP refresh the member's stored deadlines.
+Each service checks first and refuses with every reason at once (``Refusal``); nothing is
+written on refusal. A completed assessment and a finalized ICP never change. Completing an
+assessment and finalizing an ICP tell the deadline engine (``events.member_facts_changed``),
+which refreshes the member's stored deadlines.
 
 Rows edited as a list on one page (information sources, participants, care team, goals,
 action steps, medications, allergies) arrive as ``rows``: one dict per row, ``id`` (``None``
@@ -36,9 +37,11 @@ from careplans.models import (
 )
 from careplans.rules import assessment_missing, plan_missing
 from careplans.selectors import latest_assessment, plan_content
+from cares.base import events
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.staff.models import Program, Role, StaffProfile, User
+from cares.base.toolkit import Refusal, not_future, refuse
 from members.models import EpisodeStatus, Member, ProviderKind
 
 # Who may complete an assessment (the clinical roles of the care team).
@@ -83,26 +86,6 @@ PLAN_ROWS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
 SOURCE_FIELDS = ("kind", "name", "consulted_on", "notes")
 
 
-class CarePlanError(ValidationError):
-    """An assessment or care plan step was refused; ``messages`` say why."""
-
-
-def _refuse(problems: Sequence[str]) -> None:
-    if problems:
-        raise CarePlanError(list(problems))
-
-
-def _not_future(value: date | None, label: str, problems: list[str]) -> None:
-    if value and value > timezone.localdate():
-        problems.append(_("%(label)s cannot be in the future.") % {"label": label})
-
-
-def _refresh(member_id: int) -> None:
-    """Keep the member's stored deadlines in step (initial_assessment_icp, icp_copies,
-    annual_reassessment, monitoring read these records)."""
-    from cares.deadlines.services import refresh_member_deadlines
-
-    refresh_member_deadlines(member_id)
 
 
 def _active_episode_problem(member: Member) -> list[str]:
@@ -157,13 +140,13 @@ def _sync_rows(*, model: type[models.Model], parent: dict, fields: Sequence[str]
                             for m in exc.messages)
         if changed or not obj.pk:
             to_save.append((obj, changed))
-    _refuse(problems)
+    refuse(problems)
     for obj in to_delete:
         audit_change(action=Action.DELETE, obj=obj, member=member_id, actor=actor)
         try:
             obj.delete()  # (the audit event above is rolled back with it on refusal)
         except ProtectedError as exc:  # raised before anything is deleted
-            raise CarePlanError(_("%(row)s cannot be removed: %(count)d record(s) depend on it "
+            raise Refusal(_("%(row)s cannot be removed: %(count)d record(s) depend on it "
                                   "(e.g. action steps it is responsible for); change those "
                                   "first.") % {"row": obj, "count": len(exc.protected_objects)}
                                 ) from exc
@@ -194,7 +177,7 @@ def assessment_create(*, member: Member, kind: str, actor: User | None = None) -
             completed_on__isnull=False).exists():
         problems.append(_("A reassessment follows a completed comprehensive assessment: start "
                           "with the initial assessment (PS VI.A.1.b.1)."))
-    _refuse(problems)
+    refuse(problems)
     assessment = Assessment(member=member, kind=kind, created_by=actor)
     assessment.full_clean()
     assessment.save()
@@ -204,7 +187,7 @@ def assessment_create(*, member: Member, kind: str, actor: User | None = None) -
 
 def _refuse_completed(assessment: Assessment) -> None:
     if not Assessment.objects.filter(pk=assessment.pk, completed_on__isnull=True).exists():
-        raise CarePlanError(_("This assessment was completed and cannot change; record a "
+        raise Refusal(_("This assessment was completed and cannot change; record a "
                               "reassessment instead (PS VI.A.1.b)."))
 
 
@@ -219,7 +202,7 @@ def assessment_update(*, assessment: Assessment, values: dict,
 
     def check(number, row):
         problems = []
-        _not_future(row.get("consulted_on"),
+        not_future(row.get("consulted_on"),
                     _("Row %(n)d: the consultation date") % {"n": number}, problems)
         return problems
 
@@ -254,7 +237,7 @@ def assessment_complete(*, assessment: Assessment, completed_on: date,
         pk=assessment.pk)
     _refuse_completed(assessment)
     problems: list[str] = []
-    _not_future(completed_on, _("The completion date"), problems)
+    not_future(completed_on, _("The completion date"), problems)
     episode = assessment.member.episodes.order_by("-referral_date", "-pk").first()
     if episode is not None and completed_on < episode.referral_date:
         problems.append(_("The completion date is before the referral date (%(date)s).")
@@ -265,13 +248,13 @@ def assessment_complete(*, assessment: Assessment, completed_on: date,
                           "care manager, senior medical professional or program director."))
     problems.extend(_("Missing: %(element)s") % {"element": m}
                     for m in assessment_missing_for(assessment, completed_on))
-    _refuse(problems)
+    refuse(problems)
     assessment.completed_on = completed_on
     assessment.completed_by = completed_by
     assessment.save()
     audit_change(action=Action.UPDATE, obj=assessment, member=assessment.member_id,
                  actor=actor, fields=["completed_by", "completed_on"])
-    _refresh(assessment.member_id)
+    events.tell(events.member_facts_changed, member_id=assessment.member_id)
     return assessment
 
 
@@ -335,7 +318,7 @@ def care_plan_start(*, member: Member, actor: User | None = None) -> CarePlan:
     if latest is not None and latest.is_draft:
         problems.append(_("ICP version %(version)d is still a draft: finalize it before "
                           "starting another.") % {"version": latest.version})
-    _refuse(problems)
+    refuse(problems)
     assessment = latest_assessment(member)
     previous = member.care_plans.filter(status=CarePlanStatus.FINALIZED) \
         .order_by("-version").first()
@@ -387,7 +370,7 @@ def _copy_parts(source: CarePlan, target: CarePlan) -> None:
 
 def _refuse_frozen(plan: CarePlan) -> None:
     if not CarePlan.objects.filter(pk=plan.pk, status=CarePlanStatus.DRAFT).exists():
-        raise CarePlanError(_("ICP version %(version)d is finalized and cannot change; start "
+        raise Refusal(_("ICP version %(version)d is finalized and cannot change; start "
                               "a new version instead.") % {"version": plan.version})
 
 
@@ -404,8 +387,8 @@ def care_plan_update(*, plan: CarePlan, values: dict, rows: dict[str, Sequence[d
     values = _clean_text(values)
     problems: list[str] = []
     if "meeting_on" in values:
-        _not_future(values["meeting_on"], _("The meeting date"), problems)
-    _refuse(problems)
+        not_future(values["meeting_on"], _("The meeting date"), problems)
+    refuse(problems)
     changed = _changed(plan, values)
     for name, value in values.items():
         setattr(plan, name, value)
@@ -450,7 +433,7 @@ def care_plan_finalize(*, plan: CarePlan, finalized_on: date,
         pk=plan.pk)
     _refuse_frozen(plan)
     problems: list[str] = []
-    _not_future(finalized_on, _("The finalization date"), problems)
+    not_future(finalized_on, _("The finalization date"), problems)
     if plan.meeting_on and finalized_on < plan.meeting_on:
         problems.append(_("The ICP cannot be finalized before its care planning meeting "
                           "(%(date)s).") % {"date": plan.meeting_on.isoformat()})
@@ -462,7 +445,7 @@ def care_plan_finalize(*, plan: CarePlan, finalized_on: date,
                         % {"version": earlier.version, "date": earlier.finalized_on.isoformat()})
     problems.extend(_("Missing: %(element)s") % {"element": m}
                     for m in care_plan_missing(plan, finalized_on))
-    _refuse(problems)
+    refuse(problems)
     for old in plan.member.care_plans.select_for_update().filter(
             status=CarePlanStatus.FINALIZED).exclude(pk=plan.pk):
         old.status = CarePlanStatus.SUPERSEDED
@@ -476,5 +459,5 @@ def care_plan_finalize(*, plan: CarePlan, finalized_on: date,
     plan.save()
     audit_change(action=Action.UPDATE, obj=plan, member=plan.member_id, actor=actor,
                  fields=["finalized_at", "finalized_by", "finalized_on", "status"])
-    _refresh(plan.member_id)
+    events.tell(events.member_facts_changed, member_id=plan.member_id)
     return plan

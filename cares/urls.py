@@ -5,8 +5,9 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from cares import views
-from cares.base.audit.views import audit_log_view, break_glass_view
 from cares.base.signin import enroll_view, two_factor_view
+from cares.program.dashboards.audit_log import audit_log_view
+from members.break_glass import break_glass_view
 from members.documents import document_download
 from members.urls import directory_patterns
 

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from cares.base.toolkit import ReadOnlyAdmin
 from members.models import (
     CareTeamMember,
     EligibilityEvaluation,
@@ -64,22 +65,13 @@ class EpisodeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EpisodeStatusChange)
-class EpisodeStatusChangeAdmin(admin.ModelAdmin):
+class EpisodeStatusChangeAdmin(ReadOnlyAdmin):
     """Append-only: written by the services, never edited."""
 
     list_display = ["episode", "from_status", "to_status", "on", "changed_by", "changed_at"]
     list_filter = ["to_status"]
     list_select_related = ["episode__member", "changed_by"]
     search_fields = EPISODE_SEARCH
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EligibilityEvaluation)

@@ -47,7 +47,7 @@ class LanguageInput(forms.TextInput):
 
 # --- Staff choices ----------------------------------------------------------------------------
 
-def _staff(qs: QuerySet[StaffProfile]) -> QuerySet[StaffProfile]:
+def active_staff(qs: QuerySet[StaffProfile]) -> QuerySet[StaffProfile]:
     primary_roles = RoleAssignment.objects.filter(is_backup=False)
     return (qs.filter(active=True).distinct().select_related("user")
             .prefetch_related(Prefetch("roles", queryset=primary_roles, to_attr="primary_roles")))
@@ -55,13 +55,13 @@ def _staff(qs: QuerySet[StaffProfile]) -> QuerySet[StaffProfile]:
 
 def primary_contact_choices() -> QuerySet[StaffProfile]:
     """Active care coordinators and senior care managers (PS VI.B.1.a)."""
-    return _staff(StaffProfile.objects.filter(roles__role__in=PRIMARY_CONTACT_ROLES,
+    return active_staff(StaffProfile.objects.filter(roles__role__in=PRIMARY_CONTACT_ROLES,
                                               roles__is_backup=False))
 
 
 def evaluator_choices() -> QuerySet[StaffProfile]:
     """Active clinical staff who may document an eligibility evaluation."""
-    return _staff(StaffProfile.objects.filter(roles__role__in=EVALUATOR_ROLES))
+    return active_staff(StaffProfile.objects.filter(roles__role__in=EVALUATOR_ROLES))
 
 
 def first_primary_role(staff: StaffProfile, among=None) -> str | None:
@@ -82,7 +82,7 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
     label_from_instance = StaffChoiceField.label_from_instance
 
 
-def _default_staff(queryset: QuerySet[StaffProfile], profile: StaffProfile | None):
+def default_staff(queryset: QuerySet[StaffProfile], profile: StaffProfile | None):
     """The signed-in user's profile if it is among the choices (a sensible default)."""
     if profile is not None and queryset.filter(pk=profile.pk).exists():
         return profile.pk
@@ -173,7 +173,7 @@ class IntakeForm(MemberForm, ReferralForm):
         super().__init__(*args, **kwargs)
         field = self.fields["assigned_to"]
         field.queryset = primary_contact_choices()
-        field.initial = _default_staff(field.queryset, profile)
+        field.initial = default_staff(field.queryset, profile)
 
 
 # --- Eligibility, consent, enrollment ---------------------------------------------------------
@@ -196,7 +196,7 @@ class EligibilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["evaluator"]
         field.queryset = evaluator_choices()
-        field.initial = _default_staff(field.queryset, profile)
+        field.initial = default_staff(field.queryset, profile)
 
 
 class EngagementForm(forms.ModelForm):
@@ -228,8 +228,8 @@ class EnrollmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         primary = self.fields["primary_contact"]
         primary.queryset = primary_contact_choices()
-        primary.initial = _default_staff(primary.queryset, profile)
-        self.fields["team"].queryset = _staff(StaffProfile.objects.filter(
+        primary.initial = default_staff(primary.queryset, profile)
+        self.fields["team"].queryset = active_staff(StaffProfile.objects.filter(
             roles__is_backup=False))
 
     def team_roles(self) -> list[tuple[StaffProfile, str]]:

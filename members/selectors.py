@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,12 +12,7 @@ from django.utils.translation import gettext as _
 from cares.base.access import VIEW_ALL_MEMBERS, may, staff_profile
 from members.access import visible_members
 from members.coordination.selectors import coordination_detail, coordination_events
-from members.models import (
-    CareTeamMember,
-    Episode,
-    EpisodeStatus,
-    Member,
-)
+from members.models import APPROACHING_21, CareTeamMember, Episode, EpisodeStatus, Member, Provider
 from members.timeline import TimelineEvent
 
 SCOPES = ("mine", "team", "all")
@@ -109,7 +103,7 @@ def members_turning_21(qs: QuerySet[Member], on: date) -> QuerySet[Member]:
     """Members aged 20½ or more on ``on`` (PS VI.C.5)."""
     # The latest birth date whose 20½ birthday (PS VI.C.5) falls on or before ``on``; stepping
     # back by relativedelta alone is off by a day or two at month ends.
-    half = relativedelta(years=20, months=6)
+    half = APPROACHING_21
     cutoff = on - half
     while cutoff + timedelta(days=1) + half <= on:
         cutoff += timedelta(days=1)
@@ -146,68 +140,101 @@ def member_timeline(member: Member, detail: dict | None = None, *,
     detail = detail or member_detail(member)
     events: list[TimelineEvent] = []
     for episode in detail["episodes"]:
-        for change in episode.status_changes.all():
-            by = f" · {change.changed_by}" if change.changed_by else ""
-            label = EpisodeStatus(change.to_status).label
-            detail_text = by.lstrip(" ·")
-            if change.to_status == EpisodeStatus.CLOSED_UNENROLLED and episode.closure_reason:
-                label = _("Closed before enrollment: %(reason)s") % {
-                    "reason": episode.get_closure_reason_display()}
-                if episode.closure_note:
-                    detail_text = " · ".join(p for p in (detail_text, episode.closure_note) if p)
-            events.append(TimelineEvent(change.on, label, detail_text,
-                                        _status_citation(change.to_status),
-                                        _STATUS_RANK[change.to_status]))
-        for evaluation in episode.evaluations.all():
-            events.append(TimelineEvent(
-                evaluation.evaluated_on,
-                _("Eligibility evaluated: %(result)s") % {
-                    "result": _("eligible") if evaluation.eligible else _("not eligible")},
-                f"{evaluation.evaluator} · {evaluation.rationale}" if clinical
-                else str(evaluation.evaluator), "PS I, VIII",
-                _STATUS_RANK[EpisodeStatus.ELIGIBLE]))
-        engagement = getattr(episode, "engagement", None)
-        if engagement:
-            consented = _STATUS_RANK[EpisodeStatus.CONSENTED]
-            events.append(TimelineEvent(engagement.educated_on, _("Educated about CARES"),
-                                        engagement.get_education_mode_display(), "PS VIII",
-                                        consented - 3))
-            events.append(TimelineEvent(engagement.rights_given_on,
-                                        _("Rights and responsibilities given"), "", "PS VIII",
-                                        consented - 2))
-            events.append(TimelineEvent(engagement.choice_explained_on,
-                                        _("Right to choose providers explained"), "", "PS VIII",
-                                        consented - 1))
-        removal = getattr(episode, "removal", None)
-        if removal:
-            events.append(TimelineEvent(
-                removal.initiated_on, _("Removal of assignment initiated: %(reason)s")
-                % {"reason": removal.get_reason_display()},
-                _("planned termination %(date)s") % {
-                    "date": removal.planned_termination_date.isoformat()}, "PS IX.A",
-                _STATUS_RANK[EpisodeStatus.REMOVAL_INITIATED] - 1))
-            if removal.consent_signed_on:
-                events.append(TimelineEvent(removal.consent_signed_on,
-                                            _("Removal consent signed"),
-                                            removal.consent_signed_by, "PS IX.B.1"))
-        if removal and removal.plan_completed_on:
-            events.append(TimelineEvent(removal.plan_completed_on,
-                                        _("Aftercare/transition plan complete"), "", "PS IX.B"))
-    for release in detail["releases"]:
+        events.extend(_status_events(episode))
+        events.extend(_intake_events(episode, clinical=clinical))
+        events.extend(_removal_events(episode))
+    events.extend(_release_events(detail["releases"]))
+    coordination = detail.get("coordination") or coordination_detail(member, today())
+    events.extend(coordination_events(coordination, clinical=clinical))
+    events.extend(_care_team_events(member))
+    return sorted(events, key=lambda e: (e.on, e.rank), reverse=True)
+
+
+def _status_events(episode: Episode) -> list[TimelineEvent]:
+    """Each status move, by whom; a closing before enrollment with its reason and note."""
+    events = []
+    for change in episode.status_changes.all():
+        by = f" · {change.changed_by}" if change.changed_by else ""
+        label = EpisodeStatus(change.to_status).label
+        detail_text = by.lstrip(" ·")
+        if change.to_status == EpisodeStatus.CLOSED_UNENROLLED and episode.closure_reason:
+            label = _("Closed before enrollment: %(reason)s") % {
+                "reason": episode.get_closure_reason_display()}
+            if episode.closure_note:
+                detail_text = " · ".join(p for p in (detail_text, episode.closure_note) if p)
+        events.append(TimelineEvent(change.on, label, detail_text,
+                                    _status_citation(change.to_status),
+                                    _STATUS_RANK[change.to_status]))
+    return events
+
+
+def _intake_events(episode: Episode, *, clinical: bool) -> list[TimelineEvent]:
+    """The eligibility evaluations (the rationale only for ``clinical``) and the education
+    before consent (PS I, VIII)."""
+    events = []
+    for evaluation in episode.evaluations.all():
+        events.append(TimelineEvent(
+            evaluation.evaluated_on,
+            _("Eligibility evaluated: %(result)s") % {
+                "result": _("eligible") if evaluation.eligible else _("not eligible")},
+            f"{evaluation.evaluator} · {evaluation.rationale}" if clinical
+            else str(evaluation.evaluator), "PS I, VIII",
+            _STATUS_RANK[EpisodeStatus.ELIGIBLE]))
+    engagement = getattr(episode, "engagement", None)
+    if engagement:
+        consented = _STATUS_RANK[EpisodeStatus.CONSENTED]
+        events.append(TimelineEvent(engagement.educated_on, _("Educated about CARES"),
+                                    engagement.get_education_mode_display(), "PS VIII",
+                                    consented - 3))
+        events.append(TimelineEvent(engagement.rights_given_on,
+                                    _("Rights and responsibilities given"), "", "PS VIII",
+                                    consented - 2))
+        events.append(TimelineEvent(engagement.choice_explained_on,
+                                    _("Right to choose providers explained"), "", "PS VIII",
+                                    consented - 1))
+    return events
+
+
+def _removal_events(episode: Episode) -> list[TimelineEvent]:
+    """Removal of assignment, its consent and the aftercare plan's completion (PS IX)."""
+    removal = getattr(episode, "removal", None)
+    if not removal:
+        return []
+    events = [TimelineEvent(
+        removal.initiated_on, _("Removal of assignment initiated: %(reason)s")
+        % {"reason": removal.get_reason_display()},
+        _("planned termination %(date)s") % {
+            "date": removal.planned_termination_date.isoformat()}, "PS IX.A",
+        _STATUS_RANK[EpisodeStatus.REMOVAL_INITIATED] - 1)]
+    if removal.consent_signed_on:
+        events.append(TimelineEvent(removal.consent_signed_on, _("Removal consent signed"),
+                                    removal.consent_signed_by, "PS IX.B.1"))
+    if removal.plan_completed_on:
+        events.append(TimelineEvent(removal.plan_completed_on,
+                                    _("Aftercare/transition plan complete"), "", "PS IX.B"))
+    return events
+
+
+def _release_events(releases) -> list[TimelineEvent]:
+    events = []
+    for release in releases:
         events.append(TimelineEvent(release.signed_on, _("Release of information signed"),
                                     release.party, "PS VIII"))
         if release.revoked_on:
             events.append(TimelineEvent(release.revoked_on, _("Release of information revoked"),
                                         release.party, "PS VIII"))
-    coordination = detail.get("coordination") or coordination_detail(member, today())
-    events.extend(coordination_events(coordination, clinical=clinical))
+    return events
+
+
+def _care_team_events(member: Member) -> list[TimelineEvent]:
+    events = []
     for membership in CareTeamMember.objects.filter(member=member).select_related("staff__user"):
         events.append(TimelineEvent(membership.since, _("Joined the care team"),
                                     f"{membership.staff} · {membership.get_role_display()}"))
         if membership.until:
             events.append(TimelineEvent(membership.until, _("Left the care team"),
                                         str(membership.staff)))
-    return sorted(events, key=lambda e: (e.on, e.rank), reverse=True)
+    return events
 
 
 def _status_citation(status: str) -> str:
@@ -230,8 +257,6 @@ def today() -> date:
 def provider_search(text: str = "") -> QuerySet:
     """The provider and agency directory, narrowed by words found in the organization, the
     contact person, the phone number or the e-mail address."""
-    from members.models import Provider
-
     qs = Provider.objects.all()
     for word in (text or "").split():
         qs = qs.filter(Q(organization__icontains=word) | Q(person__icontains=word)

@@ -1,21 +1,10 @@
+"""Letters and their proof are written by the services only (they are immutable once sent);
+the admin shows them, with their history."""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from cares.base.toolkit import ReadOnlyAdmin
 from notices.models import Letter, LetterDelivery, LetterTemplate, MailingBatch
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Letters and their proof are written by the services only (they are immutable once
-    sent); the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeliveryInline(admin.TabularInline):

@@ -2,12 +2,12 @@
 
 from django.core.checks import Warning, register
 
+from cares.base import pdf
+
 
 @register()
 def harfbuzz_subset_check(app_configs=None, **kwargs):
-    from cares.base.pdf import harfbuzz_subset_installed
-
-    if harfbuzz_subset_installed():
+    if pdf.harfbuzz_subset_installed():
         return []
     return [Warning(
         "libharfbuzz-subset0 is not installed: WeasyPrint subsets fonts with fontTools, "

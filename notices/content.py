@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from django.utils.translation import gettext_lazy as _
 
 from cares.base.languages import is_english, language_name
+from members.models import ADULT_AGE  # an adult member is written to directly
 
 ENROLLMENT = "enrollment"
 TERMINATION = "termination"
@@ -177,8 +178,6 @@ def template_language(tag: str, available: Iterable[str]) -> str | None:
 
 
 # --- Recipients ---------------------------------------------------------------------------------
-
-ADULT_AGE = 18
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cares.base.audit.models import Action
-from cares.base.audit.services import audit_change
-from notices import content, rendering
+from cares.base.audit.services import audit_change, audit_record
+from cares.base.staff.models import Program
+from cares.base.toolkit import Refusal, history_row, refuse
+from notices import content, queue, rendering
 from notices.models import (
     Channel,
     DeliveryStatus,
@@ -34,7 +36,7 @@ from notices.models import (
     LetterStatus,
     MailingBatch,
 )
-from notices.services import LetterError, history_row, letter_complete_if_delivered, refuse
+from notices.services import letter_complete_if_delivered
 
 # --- Delivery: e-mail ---------------------------------------------------------------------------
 
@@ -56,7 +58,7 @@ def _read_pdf(letter: Letter) -> bytes:
     with letter.document.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != letter.document.sha256:
-        raise LetterError(_("The stored PDF of letter %(id)s failed its integrity check.")
+        raise Refusal(_("The stored PDF of letter %(id)s failed its integrity check.")
                           % {"id": letter.pk})
     return data
 
@@ -105,8 +107,6 @@ def letter_email_send(*, delivery_id: int) -> bool:
 
 
 def _email_message(letter: Letter, delivery: LetterDelivery) -> EmailMessage:
-    from cares.base.staff.models import Program
-
     program = Program.objects.order_by("pk").first()
     name = program.name if program else "CARES"
     phone = f" at {program.phone}" if program and program.phone else ""
@@ -153,10 +153,8 @@ def letter_email_retry(*, letter: Letter, actor=None) -> int:
         if ids:
             audit_change(action=Action.UPDATE, obj=letter, member=letter.member_id,
                          actor=actor, detail={"email_retry": ids})
-            from notices.tasks import letter_email_task
-
             for delivery_id in ids:
-                transaction.on_commit(lambda d=delivery_id: letter_email_task.delay(d))
+                queue.later(queue.EMAIL_LETTER, delivery_id)
     return len(ids)
 
 
@@ -199,13 +197,13 @@ def mailing_record(*, delivery: LetterDelivery, tracking_number: str, mailed_on:
                 status=DeliveryStatus.SENT, tracking_number=digits, sent_on=mailed_on,
                 sent_at=timezone.now(), recorded_by=actor)
             if claimed != 1:
-                raise LetterError([_("This copy was already recorded.")])
+                raise Refusal([_("This copy was already recorded.")])
             history_row(delivery, actor)
             audit_change(action=Action.UPDATE, obj=delivery, member=letter.member_id,
                          actor=actor, fields=["status", "tracking_number", "sent_on"],
                          detail={"channel": "certified_mail", "letter": letter.pk})
     except IntegrityError as exc:
-        raise LetterError([_("This tracking number is already recorded for another "
+        raise Refusal([_("This tracking number is already recorded for another "
                              "letter.")]) from exc
     letter_complete_if_delivered(letter.pk)
     delivery.refresh_from_db()
@@ -241,15 +239,11 @@ def mailing_batch_create(*, on: date | None = None, actor=None) -> MailingBatch 
 
 def mailing_batch_after_commit(*, actor=None) -> None:
     """Make the batch now (in a worker), rather than waiting for the morning's."""
-    from notices.tasks import mailing_batch_task
-
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    transaction.on_commit(lambda: mailing_batch_task.delay(actor_id))
+    queue.later(queue.MAILING_BATCH, actor_id)
 
 
 def _batch_pdf(batch: MailingBatch) -> MailingBatch:
-    from cares.base.staff.models import Program
-
     deliveries = list(batch.deliveries.select_related("letter__document")
                       .order_by("letter__member__legal_last_name", "letter_id", "pk"))
     letters = {d.letter_id: _read_pdf(d.letter) for d in deliveries}
@@ -268,12 +262,10 @@ def _batch_pdf(batch: MailingBatch) -> MailingBatch:
 
 def mailing_batch_read(*, batch: MailingBatch, actor=None) -> bytes:
     """The batch PDF after its checksum; one download event per member in it."""
-    from cares.base.audit.services import audit_record
-
     with batch.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != batch.sha256:
-        raise LetterError(_("The mailing batch PDF failed its integrity check."))
+        raise Refusal(_("The mailing batch PDF failed its integrity check."))
     members = sorted(set(batch.deliveries.values_list("letter__member_id", flat=True)))
     for member_id in members:
         audit_record(action=Action.DOWNLOAD, actor=actor, member=member_id, obj=batch)

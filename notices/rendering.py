@@ -22,9 +22,12 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.safestring import mark_safe
+from pypdf import PdfReader, PdfWriter
 
 from cares.base import pdf
 from cares.base.languages import is_english, language_name
+from cares.base.staff.models import Program
+from members.models import Removal, age_on
 from notices import content
 from notices.models import Letter, LetterKind, LetterTemplate
 
@@ -89,9 +92,6 @@ class LetterFacts:
 
 def letter_facts(letter: Letter) -> LetterFacts:
     """What the letter will say, read from the member's record (a few queries)."""
-    from cares.base.staff.models import Program
-    from members.models import Removal, age_on
-
     member = letter.member
     episode = letter.episode
     program = Program.objects.order_by("pk").first()
@@ -295,8 +295,6 @@ def carrier_sheets_pdf(batch, sheets: list[dict], program) -> bytes:
 def interleave(carriers: bytes, letters: list[bytes]) -> tuple[bytes, int]:
     """One PDF: carrier sheet *i* (page *i* of ``carriers``), then letter *i* as stored (its
     exact pages), for each letter; and the page count (pypdf)."""
-    from pypdf import PdfReader, PdfWriter
-
     writer = PdfWriter()
     sheets = PdfReader(io.BytesIO(carriers))
     for index, letter in enumerate(letters):
@@ -308,8 +306,6 @@ def interleave(carriers: bytes, letters: list[bytes]) -> tuple[bytes, int]:
 
 
 def page_count(data: bytes) -> int:
-    from pypdf import PdfReader
-
     return len(PdfReader(io.BytesIO(data)).pages)
 
 

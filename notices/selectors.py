@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from cares.base.languages import language_name
+from members.models import RemovalReason
 from notices.content import REMOVAL_REASONS
 from notices.models import (
     Channel,
@@ -65,8 +66,6 @@ def template_versions(template: LetterTemplate) -> list[LetterTemplate]:
 
 
 def reason_labels() -> list[tuple[str, str]]:
-    from members.models import RemovalReason
-
     return [(key, RemovalReason(key).label) for key in REMOVAL_REASONS]
 
 

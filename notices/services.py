@@ -1,10 +1,12 @@
 """Writes for letters (PS VIII, IX.C): draft, render, release, deliver, correct; templates.
 
-Each write checks first and refuses with every reason (``LetterError``); nothing is written on
+Each write checks first and refuses with every reason (``Refusal``); nothing is written on
 refusal. Work that can run twice (a retry, a double click, two workers) claims its row with a
 conditional update (``filter(status=...).update(...)``; 0 rows: someone else did it), so a
 letter is released once and each e-mail is sent once (``notices.delivery``). Rendering and
-e-mail run in Celery tasks (``notices.tasks``), queued only after the transaction commits.
+e-mail run in Celery tasks (``notices.tasks``), queued by name only after the transaction
+commits (``notices.queue``). A letter sent tells the deadline engine through
+``cares.base.events``.
 """
 
 from __future__ import annotations
@@ -12,18 +14,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cares.base import events
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.documents.models import Document
 from cares.base.documents.services import document_store
-from notices import content, rendering
+from cares.base.toolkit import history_row, refuse
+from members.models import Episode, EpisodeStatus
+from notices import content, queue, rendering
 from notices.models import (
     Channel,
     DeliveryStatus,
@@ -33,29 +37,7 @@ from notices.models import (
     LetterStatus,
     LetterTemplate,
 )
-
-
-class LetterError(ValidationError):
-    """A letter action was refused; ``messages`` say why."""
-
-
-def refuse(problems: list[str]) -> None:
-    if problems:
-        raise LetterError(problems)
-
-
-def history_row(obj, actor) -> None:
-    """A history row (django-simple-history) after a conditional update, by ``actor``."""
-    obj.refresh_from_db()
-    obj._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    obj.save()
-
-
-def _refresh_deadlines(member_id: int) -> None:
-    from cares.deadlines.services import refresh_member_deadlines
-
-    refresh_member_deadlines(member_id)
-
+from notices.rules import LETTER_DAYS
 
 # --- Drafting -----------------------------------------------------------------------------------
 
@@ -96,18 +78,13 @@ def letter_draft(*, episode, kind: str, actor=None) -> Letter:
 def letter_draft_after_commit(*, episode_id: int, kind: str) -> None:
     """For ``members.services``: once the enrollment or termination commits, a worker drafts
     the letter (the nightly ``draft_missing_letters`` catches any that were missed)."""
-    from notices.tasks import letter_draft_task
-
-    transaction.on_commit(lambda: letter_draft_task.delay(episode_id, kind))
+    queue.later(queue.DRAFT_LETTER, episode_id, kind)
 
 
 def draft_missing_letters() -> dict[str, int]:
     """Draft every letter that is owed and missing, so no deadline is missed for lack of a
     draft: an enrollment letter for each enrolled episode not terminated, a termination
     letter for each terminated episode. Their PDFs are rendered in chunks by the workers."""
-    from cares.deadlines.rules import LETTER_DAYS
-    from members.models import Episode, EpisodeStatus
-
     def lacking(kind):
         return ~Exists(Letter.objects.filter(episode=OuterRef("pk"), kind=kind))
 
@@ -138,9 +115,7 @@ def draft_missing_letters() -> dict[str, int]:
                 made += 1
         counts[kind] = made
     if drafted:
-        from notices.tasks import render_in_chunks
-
-        transaction.on_commit(lambda: render_in_chunks(drafted))
+        transaction.on_commit(lambda: queue.render_in_chunks(drafted))
     return counts
 
 
@@ -160,9 +135,7 @@ def _draft_quietly(episode, kind: str) -> Letter | None:
 
 
 def _render_after_commit(letter_ids: list[int]) -> None:
-    from notices.tasks import letters_render_task
-
-    transaction.on_commit(lambda: letters_render_task.delay(letter_ids))
+    queue.later(queue.RENDER_LETTERS, letter_ids)
 
 
 # --- Rendering drafts ---------------------------------------------------------------------------
@@ -284,9 +257,7 @@ def letter_release(*, letter: Letter, actor=None) -> Letter:
                      fields=["status"], detail={"from": "draft", "to": "queued",
                                                 "mail": len(facts.mail),
                                                 "email": len(facts.email)})
-        from notices.tasks import letter_dispatch_task
-
-        transaction.on_commit(lambda: letter_dispatch_task.delay(letter.pk))
+        queue.later(queue.DISPATCH_LETTER, letter.pk)
     return letter
 
 
@@ -314,8 +285,6 @@ def emails_queue(*, letter_id: int) -> int:
     queued. Each copy is marked queued with a conditional update before its task is queued
     (after commit), so three dispatch runs queue one task per copy, not three. Returns how
     many this call queued."""
-    from notices.tasks import letter_email_task
-
     queued = 0
     with transaction.atomic():
         candidates = list(LetterDelivery.objects.filter(
@@ -325,7 +294,7 @@ def emails_queue(*, letter_id: int) -> int:
             if LetterDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING,
                                              queued_at__isnull=True).update(
                     queued_at=timezone.now()) == 1:
-                transaction.on_commit(lambda d=delivery_id: letter_email_task.delay(d))
+                queue.later(queue.EMAIL_LETTER, delivery_id)
                 queued += 1
     return queued
 
@@ -346,7 +315,8 @@ def letter_complete_if_delivered(letter_id: int) -> bool:
     """Mark a released letter sent once every delivery it needs has gone out: certified mail
     always, e-mail where the family has electronic contact. ``sent_on`` is the date of the
     last of them (the day the letter had gone out by every required route); the member's
-    deadlines are refreshed (``enrollment_letter`` / ``termination_letter``)."""
+    deadlines are refreshed (``enrollment_letter`` / ``termination_letter``) through
+    ``events.member_facts_changed``."""
     deliveries = list(LetterDelivery.objects.filter(letter_id=letter_id).exclude(
         status=DeliveryStatus.CANCELLED).values_list("status", "sent_on"))
     if not deliveries or any(s != DeliveryStatus.SENT for s, _on in deliveries):
@@ -361,7 +331,7 @@ def letter_complete_if_delivered(letter_id: int) -> bool:
         history_row(letter, None)
         audit_change(action=Action.UPDATE, obj=letter, member=letter.member_id,
                      fields=["status", "sent_on"], detail={"to": "sent"})
-        _refresh_deadlines(letter.member_id)
+        events.tell(events.member_facts_changed, member_id=letter.member_id)
     return True
 
 

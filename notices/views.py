@@ -1,12 +1,11 @@
 """Letter pages. Thin: a member's letter pages get the member through
-``cares.base.access.member_view`` (404 outside one's care teams; 403 on a page that writes for a
+``members.access.member_view`` (404 outside one's care teams; 403 on a page that writes for a
 user who may only read); program pages require a permission; a form validates and one
-service writes. A refusal lists the service's reasons and saves nothing.
+service writes (``cares.base.toolkit.form_flow``). A refusal lists the service's reasons and
+saves nothing.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cares.base.access import may_mail, permission_required
 from cares.base.audit.services import audit_members_listed
 from cares.base.languages import language_name
+from cares.base.toolkit import Refusal, form_flow
 from members.access import may_change_member, member_view
 from members.services import current_episode
 from notices import rendering, selectors, services
@@ -50,16 +50,6 @@ def _data(request):
     return request.POST if request.method == "POST" else None
 
 
-def _attempt(request, form, action: Callable[[], object]) -> tuple[object | None, list[str]]:
-    """Validate ``form``, then run ``action`` (one service call)."""
-    if not form.is_bound or not form.is_valid():
-        return None, []
-    try:
-        return action(), []
-    except ValidationError as exc:
-        return None, exc.messages
-
-
 def _letter_url(letter) -> str:
     return reverse("letters:detail", args=[letter.member_id, letter.pk])
 
@@ -78,11 +68,11 @@ def letter_new_view(request, member):
     def draft():
         episode = current_episode(member)
         if episode is None:
-            raise services.LetterError([_("The member has not been referred yet.")])
+            raise Refusal([_("The member has not been referred yet.")])
         return services.letter_draft(episode=episode, kind=form.cleaned_data["kind"],
                                      actor=request.user)
 
-    letter, refused = _attempt(request, form, draft)
+    letter, refused = form_flow(request, [form], draft)
     if letter is not None:
         messages.success(request, _("The letter is drafted; its PDF is being prepared."))
         return redirect(_letter_url(letter))
@@ -123,7 +113,7 @@ def letter_refresh_view(request, member, letter_id: int):
 def letter_send_view(request, member, letter_id: int):
     letter = selectors.member_letter(member, letter_id)
     form = ConfirmForm(request.POST)
-    released, refused = _attempt(request, form, lambda: services.letter_release(
+    released, refused = form_flow(request, [form], lambda: services.letter_release(
         letter=letter, actor=request.user))
     if released is not None:
         messages.success(request, _("Released: the final PDF is being made, e-mail copies go "
@@ -146,7 +136,7 @@ def letter_mailed_view(request, member, letter_id: int):
         if delivery is None:
             pending = list(form.fields["delivery"].queryset)
             if len(pending) != 1:
-                raise services.LetterError([
+                raise Refusal([
                     _("Choose the copy (envelope) this tracking number belongs to.") if pending
                     else _("No certified copy of this letter awaits mailing.")])
             delivery = pending[0]
@@ -155,7 +145,7 @@ def letter_mailed_view(request, member, letter_id: int):
                                        mailed_on=form.cleaned_data["mailed_on"],
                                        actor=request.user)
 
-    saved, refused = _attempt(request, form, record)
+    saved, refused = form_flow(request, [form], record)
     if saved is not None:
         messages.success(request, _("Certified mailing recorded."))
         return redirect(_letter_url(letter))
@@ -168,7 +158,7 @@ def letter_mailed_view(request, member, letter_id: int):
 def letter_correct_view(request, member, letter_id: int):
     letter = selectors.member_letter(member, letter_id)
     form = CorrectForm(_data(request))
-    correction, refused = _attempt(request, form, lambda: services.letter_correct(
+    correction, refused = form_flow(request, [form], lambda: services.letter_correct(
         letter=letter, reason=form.cleaned_data["correction_reason"], actor=request.user))
     if correction is not None:
         messages.success(request, _("A corrected letter is drafted; the original stays on "
@@ -207,7 +197,7 @@ def template_edit_view(request, template_id: int):
     template = get_object_or_404(LetterTemplate, pk=template_id)
     form = TemplateForm(_data(request), template=template, reasons=selectors.reason_labels(),
                         initial={"body": template.body, "css": template.css})
-    saved, refused = _attempt(request, form, lambda: services.template_save(
+    saved, refused = form_flow(request, [form], lambda: services.template_save(
         kind=template.kind, language=template.language, body=form.cleaned_data["body"],
         css=form.cleaned_data["css"], reasons=form.reasons(), note=form.cleaned_data["note"],
         actor=request.user))
@@ -241,7 +231,7 @@ def template_preview_view(request, template_id: int):
 def template_approve_view(request, template_id: int):
     template = get_object_or_404(LetterTemplate, pk=template_id)
     form = ApproveForm(request.POST)
-    approved, refused = _attempt(request, form, lambda: services.template_approve(
+    approved, refused = form_flow(request, [form], lambda: services.template_approve(
         template=template, actor=request.user, translator=form.cleaned_data["translator"]))
     if approved is not None:
         messages.success(request, _("Version %(version)s approved: new letters use it.")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 
 from cares.base.staff.models import Role
@@ -74,8 +76,7 @@ def sync_role_groups(*, group_model=None, permission_model=None) -> None:
     Takes the models as arguments so a data migration can pass its historical models.
     """
     if group_model is None:
-        from django.contrib.auth.models import Group as group_model
-        from django.contrib.auth.models import Permission as permission_model
+        group_model, permission_model = Group, Permission
     existing = {
         f"{app_label}.{codename}": pk
         for pk, app_label, codename in permission_model.objects.values_list(
@@ -89,8 +90,6 @@ def sync_role_groups(*, group_model=None, permission_model=None) -> None:
 
 def sync_role_groups_migration(apps, schema_editor) -> None:
     """RunPython body for the migrations that create or update the role groups."""
-    from django.contrib.auth.management import create_permissions
-
     # Permissions are normally created after migrate; make sure they exist now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True

@@ -6,15 +6,15 @@ so tests can check the HTML. Its URL fetcher serves only the application's own s
 host files into a document), other hosts and private addresses. Rendering runs in a child
 process with a time limit, so a hostile or broken document cannot hang a worker.
 
-Speed. ``weasyprint`` is imported lazily (web start-up stays fast), but the first render in a
-process calls ``warm_up``: it imports WeasyPrint, creates one shared ``FontConfiguration``,
-parses the shared stylesheets once and renders a constant page with Latin, Vietnamese and CJK
-text, so fontconfig and the fonts are loaded *before* the child is forked. Each child then
-starts warm (about 30 ms instead of 2 s for a minimal page). ``render_many_html_to_pdf``
-renders a chunk of documents in one child, still with a time limit per document. WeasyPrint
-subsets fonts with HarfBuzz only when Debian's ``libharfbuzz-subset0`` is installed, otherwise
-with fontTools, several times slower with CJK fonts (WeasyPrint issue 2120): ``warm_up`` logs
-which path is in use and ``notices`` has a system check for it.
+Speed. ``weasyprint`` is imported lazily, in one place (``weasy``; web start-up stays fast),
+but the first render in a process calls ``warm_up``: it imports WeasyPrint, creates one shared
+``FontConfiguration``, parses the shared stylesheets once and renders a constant page with
+Latin, Vietnamese and CJK text, so fontconfig and the fonts are loaded *before* the child is
+forked. Each child then starts warm (about 30 ms instead of 2 s for a minimal page).
+``render_many_html_to_pdf`` renders a chunk of documents in one child, still with a time limit
+per document. WeasyPrint subsets fonts with HarfBuzz only when Debian's ``libharfbuzz-subset0``
+is installed, otherwise with fontTools, several times slower with CJK fonts (WeasyPrint issue
+2120): ``warm_up`` logs which path is in use and ``notices`` has a system check for it.
 """
 
 from __future__ import annotations
@@ -51,6 +51,15 @@ class PDFRenderError(RuntimeError):
     """The PDF could not be rendered (time limit, or WeasyPrint failed)."""
 
 
+@cache
+def weasy():
+    """The ``weasyprint`` package, imported on first use (its ``urls``, ``text.fonts`` and
+    ``text.ffi`` come with it)."""
+    import weasyprint  # lazy: heavy (fonts, cffi), would slow every web process's start-up
+
+    return weasyprint
+
+
 def _static_path(url: str) -> Path | None:
     relative = url[len(STATIC_SCHEME):].lstrip("/")
     if relative.startswith(settings.STATIC_URL.strip("/") + "/"):
@@ -62,18 +71,18 @@ def _static_path(url: str) -> Path | None:
 
 
 def make_url_fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+    urls = weasy().urls
 
-    class StaticOnlyFetcher(URLFetcher):
+    class StaticOnlyFetcher(urls.URLFetcher):
         """Serves ``cares-static:`` from the app's static files; refuses every other URL."""
 
         def fetch(self, url, headers=None):
             if url.startswith(STATIC_SCHEME):
                 path = _static_path(url)
                 if path is not None and path.is_file():
-                    return URLFetcherResponse(url, body=path.read_bytes(),
-                                              headers={"Content-Type": _mime(path)})
-            raise URLFetchingError(f"refused to fetch {url.split(':', 1)[0]}: URL")
+                    return urls.URLFetcherResponse(url, body=path.read_bytes(),
+                                                   headers={"Content-Type": _mime(path)})
+            raise urls.URLFetchingError(f"refused to fetch {url.split(':', 1)[0]}: URL")
 
     return StaticOnlyFetcher(allowed_protocols=())
 
@@ -89,9 +98,7 @@ def _mime(path: Path) -> str:
 @cache
 def font_config():
     """One ``FontConfiguration`` shared by every render of this process (and its children)."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
+    return weasy().text.fonts.FontConfiguration()
 
 
 @cache
@@ -102,9 +109,8 @@ def _fetcher():
 @cache
 def stylesheet(name: str):
     """The app's static stylesheet ``name`` (e.g. ``css/print.css``), parsed once."""
-    from weasyprint import CSS
-
-    return CSS(url=f"{STATIC_SCHEME}/{name}", url_fetcher=_fetcher(), font_config=font_config())
+    return weasy().CSS(url=f"{STATIC_SCHEME}/{name}", url_fetcher=_fetcher(),
+                       font_config=font_config())
 
 
 def harfbuzz_subset_installed() -> bool:
@@ -115,9 +121,8 @@ def harfbuzz_subset_installed() -> bool:
 
 def subsetting_backend() -> str:
     """``harfbuzz`` or ``fonttools``: how WeasyPrint subsets the fonts it embeds."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
-    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
+    ffi = weasy().text.ffi
+    if ffi.harfbuzz_subset is not None and ffi.harfbuzz.hb_version_atleast(4, 1, 0):
         return "harfbuzz"
     return "fonttools"
 
@@ -143,9 +148,8 @@ def warm_up(stylesheets: Sequence[str] = ()) -> str:
 
 def html_to_pdf(html: str, *, stylesheets: Sequence[str] = ()) -> bytes:
     """HTML to PDF bytes in this process (no time limit; prefer render_html_to_pdf)."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=STATIC_SCHEME + "/", url_fetcher=_fetcher()).write_pdf(
+    document = weasy().HTML(string=html, base_url=STATIC_SCHEME + "/", url_fetcher=_fetcher())
+    return document.write_pdf(
         pdf_variant="pdf/ua-1", font_config=font_config(),
         stylesheets=[stylesheet(name) for name in stylesheets])
 

@@ -16,6 +16,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
 
+from cares.base.audit.models import Action
+from cares.base.audit.services import audit_record
+
 LAST_ACTIVITY_KEY = "cares_last_activity"
 SIGNED_IN_AT_KEY = "cares_signed_in_at"
 
@@ -53,17 +56,11 @@ def on_signed_in(sender, request, user, **kwargs):
 
 
 def on_signed_out(sender, request, user, **kwargs):
-    from cares.base.audit.models import Action
-    from cares.base.audit.services import audit_record
-
     if user is not None:
         audit_record(action=Action.SIGN_OUT, actor=user, request=request)
 
 
 def on_sign_in_failed(sender, credentials, request=None, **kwargs):
-    from cares.base.audit.models import Action
-    from cares.base.audit.services import audit_record
-
     audit_record(action=Action.SIGN_IN_FAILED, request=request, detail={"step": "password"})
 
 

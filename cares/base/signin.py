@@ -11,6 +11,7 @@ second factor succeeds.
 
 from __future__ import annotations
 
+import base64
 import io
 
 import qrcode
@@ -157,8 +158,6 @@ def two_factor_view(request):
 
 
 def _base32(key: bytes) -> str:
-    import base64
-
     return base64.b32encode(key).decode().rstrip("=")
 
 

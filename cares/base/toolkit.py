@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from celery import shared_task
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import OperationalError, models
 from django.utils import timezone
@@ -73,12 +73,15 @@ def not_future(value: date | datetime | None, label: str, problems: list[str],
 # --- Save and audit ---------------------------------------------------------------------------
 
 def changed_fields(obj: models.Model) -> list[str]:
-    """The concrete fields of ``obj`` that differ from its stored row (all of them when new)."""
-    names = [f.attname for f in obj._meta.concrete_fields if not f.primary_key]
+    """Names (never values) of the fields that differ from the stored row; none when new."""
     if obj.pk is None:
-        return [n for n in names if getattr(obj, n) not in (None, "")]
-    stored = type(obj)._base_manager.filter(pk=obj.pk).values(*names).first() or {}
-    return [n for n in names if stored.get(n) != getattr(obj, n)]
+        return []
+    fields = obj._meta.concrete_fields
+    stored = type(obj)._base_manager.filter(pk=obj.pk).values(
+        *(f.attname for f in fields)).first()
+    if stored is None:
+        return []
+    return [f.name for f in fields if stored[f.attname] != getattr(obj, f.attname)]
 
 
 def save_and_audit(obj: models.Model, *, actor, member=None,
@@ -141,7 +144,19 @@ def form_flow(request, parts: Sequence, save: Callable[[], object]
 # --- Admin --------------------------------------------------------------------------------------
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Records written by the services only: the admin shows them, with their history."""
+    """Records written by the services only: the admin shows them, with their history
+    (django-simple-history's page when the model keeps one, Django's own otherwise)."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.keeps_history = hasattr(model._meta, "simple_history_manager_attribute")
+        if not self.keeps_history:
+            self.object_history_template = None  # Django's own page and template
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.keeps_history:
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
 
     def has_add_permission(self, request, obj=None):
         return False

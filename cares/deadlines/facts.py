@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from careplans.models import Assessment, AssessmentKind, CarePlan, CarePlanDelivery
 from cares.base.staff.models import StaffProfile
+from cares.base.staff.training import StaffTrainingFacts
 from cares.deadlines.rules import (
     ClosureFacts,
     ConsultFacts,
@@ -20,7 +21,6 @@ from cares.deadlines.rules import (
     InquiryFacts,
     MemberFacts,
     ReferralFacts,
-    StaffTrainingFacts,
 )
 from members.coordination.models import NoticeKind, ReferrerKind
 from members.models import (
@@ -66,6 +66,17 @@ def episode_facts(member: Member) -> list[tuple[Episode, MemberFacts]]:
     def episode_index(day: date) -> int:
         return max(bisect_right(starts, day) - 1, 0)
 
+    per, deliveries = _records_per_episode(member, episode_index)
+    letters = _letters_per_episode(member, episodes, episode_index)
+    return [(episode, _member_facts(member, episode, per[i], deliveries,
+                                    sorted(letters[(i, LetterKind.ENROLLMENT)]),
+                                    sorted(letters[(i, LetterKind.TERMINATION)])))
+            for i, episode in enumerate(episodes)]
+
+
+def _records_per_episode(member: Member, episode_index: Callable[[date], int]
+                         ) -> tuple[dict[int, dict[str, list]], dict[str, tuple]]:
+    """The member's dated records, by episode and kind, and every ICP's deliveries."""
     per: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for a in member.assessments.all():
         bucket = "initial" if a.kind == AssessmentKind.INITIAL else "reassessments"
@@ -89,44 +100,49 @@ def episode_facts(member: Member) -> list[tuple[Episode, MemberFacts]]:
         closure = closure_facts(referral)
         if closure is not None:
             per[episode_index(closure.closed)]["closures"].append(closure)
+    return per, deliveries
+
+
+def _letters_per_episode(member: Member, episodes: list[Episode],
+                         episode_index: Callable[[date], int]) -> dict[tuple[int, str], list]:
+    """Sent letters by (episode index, kind): the episode they name, else their date's."""
     letters: dict[tuple[int, str], list] = defaultdict(list)
     for letter in member.letters.all():
         index = next((i for i, e in enumerate(episodes) if e.pk == letter.episode_id), None)
         if index is None:
             index = episode_index(letter.sent_on)
         letters[(index, letter.kind)].append((letter.sent_on, _ref(letter)))
+    return letters
 
-    out = []
-    for i, episode in enumerate(episodes):
-        bucket = per[i]
-        removal = getattr(episode, "removal", None)
-        enrollment_letters = sorted(letters[(i, LetterKind.ENROLLMENT)])
-        termination_letters = sorted(letters[(i, LetterKind.TERMINATION)])
-        out.append((episode, MemberFacts(
-            date_of_birth=member.date_of_birth,
-            referral_date=episode.referral_date,
-            primary_language=member.primary_language,
-            enrollment_effective=episode.effective_date,
-            enrollment_letter_sent=enrollment_letters[0] if enrollment_letters else None,
-            initial_assessments=tuple(bucket["initial"]),
-            reassessments=tuple(bucket["reassessments"]),
-            finalized_icps=tuple(bucket["icps"]),
-            deliveries_by_icp=deliveries,
-            monitoring_reviews=tuple(bucket["monitoring"]),
-            referrals=tuple(bucket["referrals"]),
-            transition_plans=tuple(bucket["transition"]),
-            removal_initiated=removal.initiated_on if removal else None,
-            planned_termination_date=removal.planned_termination_date if removal else None,
-            aftercare_plan=(removal.plan_completed_on, _ref(removal))
-            if removal and removal.plan_completed_on else None,
-            termination_date=episode.termination_date,
-            termination_letter_sent=termination_letters[0] if termination_letters else None,
-            referral_inquiries=tuple(bucket["inquiries"]),
-            referral_closures=tuple(bucket["closures"]),
-            closed_before_enrollment=(episode.closed_on, episode.closure_reason)
-            if episode.closed_on else None,
-        )))
-    return out
+
+def _member_facts(member: Member, episode: Episode, bucket: dict[str, list],
+                  deliveries: dict[str, tuple], enrollment_letters: list,
+                  termination_letters: list) -> MemberFacts:
+    removal = getattr(episode, "removal", None)
+    return MemberFacts(
+        date_of_birth=member.date_of_birth,
+        referral_date=episode.referral_date,
+        primary_language=member.primary_language,
+        enrollment_effective=episode.effective_date,
+        enrollment_letter_sent=enrollment_letters[0] if enrollment_letters else None,
+        initial_assessments=tuple(bucket["initial"]),
+        reassessments=tuple(bucket["reassessments"]),
+        finalized_icps=tuple(bucket["icps"]),
+        deliveries_by_icp=deliveries,
+        monitoring_reviews=tuple(bucket["monitoring"]),
+        referrals=tuple(bucket["referrals"]),
+        transition_plans=tuple(bucket["transition"]),
+        removal_initiated=removal.initiated_on if removal else None,
+        planned_termination_date=removal.planned_termination_date if removal else None,
+        aftercare_plan=(removal.plan_completed_on, _ref(removal))
+        if removal and removal.plan_completed_on else None,
+        termination_date=episode.termination_date,
+        termination_letter_sent=termination_letters[0] if termination_letters else None,
+        referral_inquiries=tuple(bucket["inquiries"]),
+        referral_closures=tuple(bucket["closures"]),
+        closed_before_enrollment=(episode.closed_on, episode.closure_reason)
+        if episode.closed_on else None,
+    )
 
 
 def referral_facts(referral: ServiceReferral) -> ReferralFacts:

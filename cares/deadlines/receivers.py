@@ -8,6 +8,7 @@ book says, so a page and the compliance report never disagree.
 from __future__ import annotations
 
 from cares.base import events
+from cares.deadlines.referrals import consult_deadline, referral_deadlines
 from cares.deadlines.selectors import member_deadline_rows
 from cares.deadlines.services import refresh_member_deadlines, refresh_staff_deadlines
 
@@ -24,10 +25,20 @@ def answer_member_deadlines(sender, *, member, **kwargs):
     return member_deadline_rows(member)
 
 
+def answer_referral_deadlines(sender, *, referral, on, **kwargs):
+    return referral_deadlines(referral, on)
+
+
+def answer_consult_deadline(sender, *, consult, on, **kwargs):
+    return consult_deadline(consult, on)
+
+
 RECEIVERS = [
     (events.member_facts_changed, on_member_facts_changed),
     (events.staff_facts_changed, on_staff_facts_changed),
     (events.member_deadlines, answer_member_deadlines),
+    (events.referral_deadlines, answer_referral_deadlines),
+    (events.consult_deadline, answer_consult_deadline),
 ]
 
 

@@ -6,8 +6,8 @@ Never two digests for the same day, and none lost: each e-mail is claimed by ins
 ``ReminderDigest`` row (unique per person, kind and day) and sent inside one transaction. A
 failed send rolls its claim back, so a rerun sends exactly the missing ones; a second worker
 running at the same time waits on the unique row and skips the person. "Overdue" is the
-dashboards' reading (``cares.program.dashboards.statuses``): an open row past its due date is
-overdue whether or not the nightly sweep has rewritten it yet."""
+dashboards' reading (``cares.deadlines.statuses``): an open row past its due date is overdue
+whether or not the nightly sweep has rewritten it yet."""
 
 from __future__ import annotations
 
@@ -17,21 +17,19 @@ from datetime import date, timedelta
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cares.base.staff.models import Role, StaffProfile
 from cares.deadlines.models import Deadline, ReminderDigest
-from cares.deadlines.rules import OPEN, OVERDUE
-from cares.program.dashboards.statuses import effective_status, status_q
+from cares.deadlines.rules import OVERDUE
+from cares.deadlines.statuses import DUE_SOON_DAYS, due_soon_q, effective_status, status_q
 from members.models import CareTeamMember
 
 logger = logging.getLogger(__name__)
 
-DUE_SOON_DAYS = 7
-ESCALATE_AFTER_DAYS = 7
+ESCALATE_AFTER_DAYS = 7  # overdue more than this: the senior care managers and director hear
 
 
 class RemindersIncomplete(OSError):
@@ -54,15 +52,20 @@ def _send_once(profile: StaffProfile, day: date, kind: str, subject: str, body: 
     return True
 
 
-def send_reminders(*, today: date | None = None) -> dict[str, int]:
-    today = today or timezone.localdate()
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    pending = list(Deadline.objects.filter(
-        (status_q(OPEN, today) & Q(due__lte=soon)) | status_q(OVERDUE, today))
-        .annotate(status_today=effective_status(today))
-        .select_related("staff__user").order_by("due"))
+def _pending(today: date) -> list[Deadline]:
+    """The deadlines due soon or overdue on ``today``, with that day's status (in memory
+    only: the digest shows the status on today)."""
+    pending = list(Deadline.objects.filter(due_soon_q(today) | status_q(OVERDUE, today))
+                   .annotate(status_today=effective_status(today))
+                   .select_related("staff__user").order_by("due"))
     for d in pending:
-        d.status = d.status_today  # in memory only: the digest shows the status on today
+        d.status = d.status_today
+    return pending
+
+
+def _per_staff(pending: list[Deadline]) -> dict[int, list[Deadline]]:
+    """Each staff member's share: their own deadlines and those of the members of their
+    current care teams."""
     member_ids = {d.member_id for d in pending if d.member_id}
     teams: dict[int, set[int]] = defaultdict(set)
     for member_id, staff_id in CareTeamMember.objects.filter(
@@ -74,47 +77,79 @@ def send_reminders(*, today: date | None = None) -> dict[str, int]:
             per_staff[d.staff_id].append(d)
     for staff_id, members in teams.items():
         per_staff[staff_id].extend(d for d in pending if d.member_id in members)
-    profiles = StaffProfile.objects.filter(pk__in=per_staff, active=True).select_related("user")
-    result = {"digests": 0, "escalations": 0}
-    failed: list[tuple[str, int]] = []
-    errors: list[Exception] = []
+    return per_staff
 
-    def send(profile: StaffProfile, kind: str, subject: str, body: str) -> None:
+
+class _Sending:
+    """One run's e-mails: each person's failure is logged and kept, never stops the others."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.result = {"digests": 0, "escalations": 0}
+        self.failed: list[tuple[str, int]] = []
+        self.errors: list[Exception] = []
+
+    def send(self, profile: StaffProfile, kind: str, subject: str, template: str,
+             items: list[Deadline]) -> None:
+        body = render_to_string(template, {
+            "profile": profile, "items": items, "today": self.today,
+            "soon_days": DUE_SOON_DAYS, "escalate_after_days": ESCALATE_AFTER_DAYS})
         try:
-            if _send_once(profile, today, kind, subject, body):
-                result["digests" if kind == "digest" else "escalations"] += 1
-                logger.info("reminders: %s sent to staff %s for %s", kind, profile.pk, today)
+            if _send_once(profile, self.today, kind, subject, body):
+                self.result["digests" if kind == "digest" else "escalations"] += 1
+                logger.info("reminders: %s sent to staff %s for %s", kind, profile.pk,
+                            self.today)
         except Exception as exc:  # one person's failure must not stop the others
             logger.warning("reminders: %s to staff %s for %s not sent (%s); claim rolled back",
-                           kind, profile.pk, today, type(exc).__name__, exc_info=True)
-            failed.append((kind, profile.pk))
-            errors.append(exc)
+                           kind, profile.pk, self.today, type(exc).__name__, exc_info=True)
+            self.failed.append((kind, profile.pk))
+            self.errors.append(exc)
 
+    def outcome(self) -> dict[str, int]:
+        """The counts, or the first non-transient error as is (a bug), or
+        ``RemindersIncomplete`` so the task's retry sends only the missing ones."""
+        logger.info("reminders for %s: %s sent, %d failed", self.today, self.result,
+                    len(self.failed))
+        if self.errors:
+            first = next((e for e in self.errors if not isinstance(e, OSError)), None)
+            if first is not None:
+                raise first
+            raise RemindersIncomplete(
+                f"{len(self.failed)} reminder e-mails not sent for {self.today} (kind, staff "
+                f"id): {self.failed}; sent: {self.result}") from self.errors[0]
+        return self.result
+
+
+def _send_digests(sending: _Sending) -> None:
+    per_staff = _per_staff(_pending(sending.today))
+    profiles = StaffProfile.objects.filter(pk__in=per_staff, active=True).select_related("user")
     for profile in profiles:
         items = sorted(per_staff[profile.pk], key=lambda d: d.due)
-        if not items:
-            continue
-        send(profile, "digest", _("CARES Kids: %(n)d deadlines need you") % {"n": len(items)},
-             render_to_string("deadlines/digest.txt", {
-                 "profile": profile, "items": items, "today": today}))
+        if items:
+            sending.send(profile, "digest",
+                         _("CARES Kids: %(n)d deadlines need you") % {"n": len(items)},
+                         "deadlines/digest.txt", items)
+
+
+def _send_escalations(sending: _Sending) -> None:
+    today = sending.today
     late = list(Deadline.objects.filter(
         status_q(OVERDUE, today), due__lt=today - timedelta(days=ESCALATE_AFTER_DAYS))
         .order_by("due"))
-    if late:
-        leads = StaffProfile.objects.filter(
-            active=True, roles__role__in=[Role.SENIOR_CARE_MANAGER, Role.PROGRAM_DIRECTOR],
-            roles__is_backup=False).select_related("user").distinct()
-        for profile in leads:
-            send(profile, "escalation",
-                 _("CARES Kids: %(n)d deadlines overdue more than 7 days") % {"n": len(late)},
-                 render_to_string("deadlines/escalation.txt", {
-                     "profile": profile, "items": late, "today": today}))
-    logger.info("reminders for %s: %s sent, %d failed", today, result, len(failed))
-    if errors:
-        first = next((e for e in errors if not isinstance(e, OSError)), None)
-        if first is not None:
-            raise first  # not transient (a bug): surface it as is
-        raise RemindersIncomplete(
-            f"{len(failed)} reminder e-mails not sent for {today} (kind, staff id): {failed}; "
-            f"sent: {result}") from errors[0]
-    return result
+    if not late:
+        return
+    leads = StaffProfile.objects.filter(
+        active=True, roles__role__in=[Role.SENIOR_CARE_MANAGER, Role.PROGRAM_DIRECTOR],
+        roles__is_backup=False).select_related("user").distinct()
+    subject = _("CARES Kids: %(n)d deadlines overdue more than %(days)d days") % {
+        "n": len(late), "days": ESCALATE_AFTER_DAYS}
+    for profile in leads:
+        sending.send(profile, "escalation", subject, "deadlines/escalation.txt", late)
+
+
+def send_reminders(*, today: date | None = None) -> dict[str, int]:
+    """Today's digests, then today's escalations; each e-mail at most once per day."""
+    sending = _Sending(today or timezone.localdate())
+    _send_digests(sending)
+    _send_escalations(sending)
+    return sending.outcome()

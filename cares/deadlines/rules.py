@@ -1,8 +1,11 @@
 """The CARES deadline rule book (``shared/spec/deadlines.md``), once.
 
-Each rule is data (key, title, spec citation, subject, start event, due computation,
-satisfying event); ``compute_member`` and ``compute_staff`` are pure functions over plain
-values (``MemberFacts``, ``StaffFacts``) that return every deadline existing on an as-of date
+Each rule is data (key, title, spec citation, subject, start event, period, satisfying
+event): its ``Period`` (``cares.deadlines.lengths``) is the one place its length is written,
+and both its due date and the words of its due column are built from it. ``compute_member``
+and ``compute_staff`` are pure functions over plain values (``MemberFacts``,
+``StaffTrainingFacts``; the program's own lengths, ``ProgramLengths``, read from the program
+record by the callers) that return every deadline existing on an as-of date
 with its status. Nothing else in the code base re-implements a rule: the nightly sweep, the
 member page, worklists, dashboards and ``compliance_report`` all call these functions.
 
@@ -18,13 +21,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 from cares.base.calendar import add_business_days
 from cares.base.languages import is_english, same_language
-from cares.base.staff.training import initial_training_completed_on, initial_training_due
+from cares.base.staff.training import (
+    ANNUAL_TRAINING_MONTHS,
+    INITIAL_TRAINING_MONTHS,
+    TRAINING_FLOOR,
+    StaffTrainingFacts,
+    training_cycles,
+)
+from cares.deadlines.lengths import DEFAULT_LENGTHS, Period, ProgramLengths
+from members.coordination.rules import FOLLOW_UP_WITHIN, referral_follow_up_due
+from members.models import TRANSITION_FROM_AGE
+from notices.rules import LETTER_DAYS  # PS VIII, IX.C: defined once, in notices
 
 MET, LATE, OPEN, OVERDUE, EXCEPTED = "met", "late", "open", "overdue", "excepted"
 STATUSES = (MET, LATE, OPEN, OVERDUE, EXCEPTED)
@@ -37,63 +50,81 @@ CLOSED_BEFORE_ENROLLMENT_REASONS = {
     "unreachable": "closed before enrollment: family could not be reached",
 }
 RELEASED_BY_CLOSING = frozenset({"initial_assessment_icp", "icp_copies"})
-DEFAULT_TRANSITION_PLAN_DAYS = 60
-LETTER_DAYS = timedelta(days=30)  # PS VIII, IX.C: a letter within 30 days of its start
-FOLLOW_UP_WITHIN = timedelta(days=30)  # PS VI.D.2.b: 30 days from the scheduled service date
+ICP_WITHIN = Period(days=60)  # PS VIII: assessment, ICP and its copies within 60 days
+LETTER_WITHIN = Period(days=LETTER_DAYS.days)  # PS VIII, IX.C
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of deadlines.md. ``period`` is its length (``None``: due on a date of its
+    own); ``due_text`` says how it applies, ``{period}`` standing for the period's words."""
+
     key: str
     title: str
     citation: str
     subject: str  # "member" | "staff"
     starts_at: str
-    due: str
+    period: Period | None
+    due_text: str
     satisfied_by: str
+
+    @property
+    def due(self) -> str:
+        """The rule's due column, in words built from its period."""
+        return self.due_text.format(period=self.period.text) if self.period else self.due_text
+
+    def due_after(self, start: date, lengths: ProgramLengths = DEFAULT_LENGTHS) -> date:
+        return self.period.after(start, lengths)
 
 
 RULES: dict[str, Rule] = {r.key: r for r in (
     Rule("initial_assessment_icp", "Comprehensive assessment and ICP", "PS VI.A.1, VIII",
-         "member", "referral or identification date", "start + 60 days",
+         "member", "referral or identification date", ICP_WITHIN, "start + {period}",
          "comprehensive assessment completed and ICP finalized (the later date counts)"),
     Rule("icp_copies", "ICP copies to the family", "PS VIII", "member",
-         "referral or identification date", "start + 60 days",
+         "referral or identification date", ICP_WITHIN, "start + {period}",
          "finalized ICP delivered on paper and electronically, in English and in the primary "
          "language"),
     Rule("enrollment_letter", "Enrollment letter", "PS VIII", "member",
-         "enrollment effective date", "start + 30 days", "enrollment letter sent"),
+         "enrollment effective date", LETTER_WITHIN, "start + {period}",
+         "enrollment letter sent"),
     Rule("monitoring", "Monitoring review", "PS VI.D.1", "member",
-         "ICP finalized, then each monitoring review", "previous anchor + 6 months",
+         "ICP finalized, then each monitoring review", Period(months=6),
+         "previous anchor + {period}",
          "a monitoring review recording the three checks of PS VI.D.1 a-c"),
     Rule("annual_reassessment", "Annual reassessment", "PS VI.A.1, VI.A.1.b", "member",
-         "last comprehensive assessment or reassessment", "previous anchor + 12 months",
+         "last comprehensive assessment or reassessment", Period(months=12),
+         "previous anchor + {period}",
          "a periodic reassessment (full or abbreviated)"),
     Rule("referral_follow_up", "Referral follow-up", "PS VI.D.2.b", "member",
-         "the referral's scheduled service date", "scheduled date + 30 days",
+         "the referral's scheduled service date", Period(days=FOLLOW_UP_WITHIN.days),
+         "scheduled date + {period}",
          "a follow-up recording whether services were received and met the need"),
     Rule("transition_plan", "Transition-to-adulthood plan", "PS VI.C", "member",
-         "16th birthday (or enrollment, if later)", "start + 60 days (program setting)",
+         f"{TRANSITION_FROM_AGE}th birthday (or enrollment, if later)",
+         Period(setting="transition_plan_days"), "start + {period}",
          "a transition-to-adulthood plan is recorded"),
     Rule("aftercare_plan", "Aftercare/transition plan", "PS IX.B", "member",
-         "removal of assignment initiated", "on or before the termination date",
+         "removal of assignment initiated", None, "on or before the termination date",
          "an aftercare/transition plan with all five PS IX.B elements"),
     Rule("termination_letter", "Termination letter", "PS IX.C", "member",
-         "termination date", "start + 30 days", "termination letter sent"),
+         "termination date", LETTER_WITHIN, "start + {period}", "termination letter sent"),
     Rule("staff_initial_training", "Initial staff training", "PS V, V.A, V.B", "staff",
-         "hire date", "the later of hire + 3 months and 2023-12-31",
+         "hire date", Period(months=INITIAL_TRAINING_MONTHS),
+         f"the later of hire + {{period}} and {TRAINING_FLOOR.isoformat()}",
          "every required initial topic recorded for the role"),
     Rule("staff_annual_training", "Annual staff training", "PS V.A", "staff",
-         "initial training complete, then each annual training", "previous anchor + 12 months",
+         "initial training complete, then each annual training",
+         Period(months=ANNUAL_TRAINING_MONTHS), "previous anchor + {period}",
          "annual training recorded"),
     Rule("medical_consult_response", "Senior medical professional consultation",
-         "PS IV.A.2", "staff", "a consultation request", "1 business day",
+         "PS IV.A.2", "staff", "a consultation request", Period(business_days=1), "{period}",
          "the senior medical professional's response"),
     Rule("referral_inquiry_response", "Answer to a referral status inquiry", "CLR", "member",
-         "an inquiry about a referral's status", "1 business day",
+         "an inquiry about a referral's status", Period(business_days=1), "{period}",
          "a response giving the status"),
     Rule("referral_closure_notice", "Referral closure notice", "CLR", "member",
-         "a referral loop closed", "2 business days",
+         "a referral loop closed", Period(business_days=2), "{period}",
          "referring entity notified of the closure reason"),
 )}
 
@@ -140,8 +171,8 @@ def _known(events: Iterable[tuple[date, str | None]], as_of: date) -> list[tuple
 
 
 def _chain(rule: str, first_anchor: tuple[date, str] | None,
-           events: Sequence[tuple[date, str]], step: relativedelta, as_of: date,
-           stop: date | None = None) -> list[Deadline]:
+           events: Sequence[tuple[date, str]], as_of: date, stop: date | None = None,
+           lengths: ProgramLengths = DEFAULT_LENGTHS) -> list[Deadline]:
     """Recurring cycles (reading 5). ``stop``: no cycle starts after it (termination)."""
     out: list[Deadline] = []
     if first_anchor is None:
@@ -150,7 +181,8 @@ def _chain(rule: str, first_anchor: tuple[date, str] | None,
     cycle = 0
     while anchor <= as_of and (stop is None or anchor <= stop):
         satisfied = next(((d, ref) for d, ref in events if d > anchor), None)
-        out.append(_make(rule, anchor, anchor + step, satisfied, as_of, cycle=cycle))
+        out.append(_make(rule, anchor, RULES[rule].due_after(anchor, lengths), satisfied, as_of,
+                         cycle=cycle))
         if satisfied is None:
             break
         anchor = satisfied[0]
@@ -238,7 +270,8 @@ def _initial_assessment_icp(f: MemberFacts, as_of: date) -> list[Deadline]:
     assessment = _earliest(f.initial_assessments, as_of)
     icp = _earliest(f.finalized_icps, as_of)
     satisfied = max(assessment, icp, key=lambda e: e[0]) if assessment and icp else None
-    return [_make("initial_assessment_icp", start, start + timedelta(days=60), satisfied, as_of)]
+    return [_make("initial_assessment_icp", start, RULES["initial_assessment_icp"].due_after(start),
+                  satisfied, as_of)]
 
 
 def required_copies(primary_language: str) -> list[tuple[str, str]]:
@@ -265,19 +298,14 @@ def _icp_copies(f: MemberFacts, as_of: date) -> list[Deadline]:
             found.append(matching[0])
         if found:
             satisfied = max(found)
-    return [_make("icp_copies", start, start + timedelta(days=60), satisfied, as_of)]
+    return [_make("icp_copies", start, RULES["icp_copies"].due_after(start), satisfied, as_of)]
 
 
 def _letter(rule: str, start: date | None, sent: Event | None, as_of: date) -> list[Deadline]:
     if start is None or start > as_of:
         return []
     satisfied = _earliest([sent], as_of) if sent else None
-    return [_make(rule, start, start + LETTER_DAYS, satisfied, as_of)]
-
-
-def referral_follow_up_due(scheduled: date) -> date:
-    """PS VI.D.2.b: the follow-up is due no later than 30 days after the scheduled date."""
-    return scheduled + FOLLOW_UP_WITHIN
+    return [_make(rule, start, RULES[rule].due_after(start), satisfied, as_of)]
 
 
 def referral_follow_up(referral: ReferralFacts, as_of: date) -> Deadline | None:
@@ -318,15 +346,16 @@ def _referral_notices(f: MemberFacts, as_of: date) -> list[Deadline]:
     return out
 
 
-def _transition_plan(f: MemberFacts, as_of: date, plan_days: int) -> list[Deadline]:
+def _transition_plan(f: MemberFacts, as_of: date, lengths: ProgramLengths) -> list[Deadline]:
     if f.enrollment_effective is None or f.enrollment_effective > as_of:
         return []
-    start = max(f.date_of_birth + relativedelta(years=16), f.enrollment_effective)
+    start = max(f.date_of_birth + relativedelta(years=TRANSITION_FROM_AGE),
+                f.enrollment_effective)
     if start > as_of:
         return []
     satisfied = _earliest(f.transition_plans, as_of)  # reading 7: a plan before start counts
-    return [_make("transition_plan", start, start + timedelta(days=plan_days), satisfied,
-                  as_of)]
+    return [_make("transition_plan", start, RULES["transition_plan"].due_after(start, lengths),
+                  satisfied, as_of)]
 
 
 def _aftercare(f: MemberFacts, as_of: date) -> list[Deadline]:
@@ -376,7 +405,7 @@ def _release_on_closing(deadline: Deadline, closed: date, reason: str) -> Deadli
 
 
 def compute_member(f: MemberFacts, as_of: date, *,
-                   transition_plan_days: int = DEFAULT_TRANSITION_PLAN_DAYS) -> list[Deadline]:
+                   lengths: ProgramLengths = DEFAULT_LENGTHS) -> list[Deadline]:
     """Every member deadline that exists on ``as_of``, with its status."""
     if f.referral_date > as_of:
         return []
@@ -389,13 +418,12 @@ def compute_member(f: MemberFacts, as_of: date, *,
                      as_of)
     first_icp = _earliest(f.finalized_icps, as_of)
     found += _chain("monitoring", first_icp, _known(f.monitoring_reviews, as_of),
-                    relativedelta(months=6), as_of, stop=termination)
+                    as_of, stop=termination)
     initials = _known(f.initial_assessments, as_of)
     found += _chain("annual_reassessment", initials[-1] if initials else None,
-                    _known(f.reassessments, as_of), relativedelta(months=12), as_of,
-                    stop=termination)
+                    _known(f.reassessments, as_of), as_of, stop=termination)
     found += _referral_follow_ups(f, as_of, termination)
-    found += _transition_plan(f, as_of, transition_plan_days)
+    found += _transition_plan(f, as_of, lengths)
     found += _referral_notices(f, as_of)
     closing = f.closed_before_enrollment
     if closing is not None and closing[0] <= as_of:  # reading 1: a later closing is unknown
@@ -411,24 +439,12 @@ def compute_member(f: MemberFacts, as_of: date, *,
 
 # --- Staff facts --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class StaffTrainingFacts:
-    hire_date: date
-    roles: tuple[str, ...]
-    trainings: tuple[tuple[str, date], ...]  # (topic, completed)
-
-
 def compute_staff(f: StaffTrainingFacts, as_of: date) -> list[Deadline]:
-    if f.hire_date > as_of:
-        return []
-    completed_on, _missing = initial_training_completed_on(f.roles, f.trainings, as_of)
-    due = initial_training_due(f.hire_date)
-    satisfied = (completed_on, None) if completed_on else None
-    found = [_make("staff_initial_training", f.hire_date, due, satisfied, as_of)]
-    annuals = _known(((d, None) for t, d in f.trainings if t == "annual"), as_of)
-    found += _chain("staff_annual_training", satisfied, annuals, relativedelta(months=12),
-                    as_of)
-    return found
+    """``staff_initial_training`` and ``staff_annual_training``: their cycles are computed in
+    the base (``cares.base.staff.training``, which the staff pages read too); here each gets
+    its status."""
+    return [_make(c.rule, c.start, c.due, (c.satisfied_on, None) if c.satisfied_on else None,
+                  as_of, cycle=c.cycle) for c in training_cycles(f, as_of)]
 
 
 # --- Business-day rules (CLR, PS IV.A.2) ----------------------------------------------------------
@@ -440,8 +456,7 @@ def compute_business_day_rule(rule: str, start: date, answered: Event | None, as
     ``referral_closure_notice`` (2 business days)."""
     if start > as_of:
         return []
-    days = days or (2 if rule == "referral_closure_notice" else 1)
-    due = add_business_days(start, days)
+    due = add_business_days(start, days) if days else RULES[rule].due_after(start)
     if exception:
         return [Deadline(rule, start, due, EXCEPTED, ref=ref, exception=exception)]
     satisfied = _earliest([answered], as_of) if answered else None

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from cares.deadlines.facts import (
     staff_with_records,
     subject_key,
 )
+from cares.deadlines.lengths import program_lengths
 from cares.deadlines.models import Deadline as DeadlineRow
 from cares.deadlines.rules import (
     Deadline,
@@ -33,10 +33,6 @@ from cares.deadlines.rules import (
 from members.models import Member
 
 logger = logging.getLogger(__name__)
-
-
-def _plan_days() -> int:
-    return getattr(settings, "CARES_TRANSITION_PLAN_DAYS", 60)
 
 
 @dataclass(frozen=True)
@@ -55,9 +51,10 @@ def member_deadlines(member: Member, as_of: date | None = None) -> list[SubjectD
     """Every deadline of one member on ``as_of`` (default today), all episodes."""
     as_of = as_of or timezone.localdate()
     loaded = members_with_records(Member.objects.filter(pk=member.pk)).get()
+    lengths = program_lengths()
     return [SubjectDeadline("member", loaded, episode.pk, d)
             for episode, facts in episode_facts(loaded)
-            for d in compute_member(facts, as_of, transition_plan_days=_plan_days())]
+            for d in compute_member(facts, as_of, lengths=lengths)]
 
 
 def program_deadlines(as_of: date, *, member_key: str | None = None,
@@ -69,13 +66,13 @@ def program_deadlines(as_of: date, *, member_key: str | None = None,
         members = members.filter(key=member_key) if not member_key.isdigit() else \
             members.filter(key=member_key) | members.filter(pk=int(member_key), key__isnull=True)
     out: list[SubjectDeadline] = []
+    lengths = program_lengths()
     ids = list(members.order_by("pk").values_list("pk", flat=True))
     for chunk in chunked(ids, chunk_size):
         for member in members_with_records(Member.objects.filter(pk__in=chunk)):
             for episode, facts in episode_facts(member):
                 out.extend(SubjectDeadline("member", member, episode.pk, d)
-                           for d in compute_member(facts, as_of,
-                                                   transition_plan_days=_plan_days()))
+                           for d in compute_member(facts, as_of, lengths=lengths))
     if member_key is None:
         for profile in staff_with_records():
             out.extend(SubjectDeadline("staff", profile, None, d)
@@ -175,13 +172,14 @@ def refresh_deadlines(*, as_of: date | None = None, member_ids: list[int] | None
     nothing; the number of queries grows with the number of chunks, not of members."""
     as_of = as_of or timezone.localdate()
     totals = {"created": 0, "updated": 0, "deleted": 0}
+    lengths = program_lengths()
     ids = member_ids if member_ids is not None else list(
         Member.objects.order_by("pk").values_list("pk", flat=True))
     for chunk in chunked(ids, chunk_size):
         rows = [_row(SubjectDeadline("member", m, e.pk, d), as_of)
                 for m in members_with_records(Member.objects.filter(pk__in=chunk))
                 for e, facts in episode_facts(m)
-                for d in compute_member(facts, as_of, transition_plan_days=_plan_days())]
+                for d in compute_member(facts, as_of, lengths=lengths)]
         existing = {(s.subject_key, s.rule, s.cycle_key): s
                     for s in DeadlineRow.objects.filter(member_id__in=chunk)}
         for k, v in _sync(rows, existing, as_of).items():

@@ -1,32 +1,27 @@
-"""Nightly and daily deadline work. Tasks take ids or nothing, call one service, are
-idempotent (a rerun after a crash completes the work and repeats nothing) and use acks_late."""
+"""Nightly and daily deadline work. Tasks take ids or nothing, call one service and are
+idempotent (a rerun after a crash completes the work and repeats nothing); the program's
+delivery and retry policy is ``cares.base.toolkit.task``'s."""
 
 from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from cares.base.toolkit import task
+from cares.deadlines.reminders import send_reminders
+from cares.deadlines.services import refresh_deadlines
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (ConnectionError, TimeoutError, OSError)
 
-
-@shared_task(name="cares.refresh_deadlines", acks_late=True, autoretry_for=TRANSIENT,
-             retry_backoff=True, retry_backoff_max=600, max_retries=5)
+@task("cares.refresh_deadlines")
 def refresh_deadlines_task() -> dict:
-    from cares.deadlines.services import refresh_deadlines
-
     totals = refresh_deadlines()
     logger.info("refresh_deadlines task: %s", totals)
     return totals
 
 
-@shared_task(name="cares.send_reminders", acks_late=True, autoretry_for=TRANSIENT,
-             retry_backoff=True, retry_backoff_max=600, max_retries=5)
+@task("cares.send_reminders")
 def send_reminders_task() -> dict:
-    from cares.deadlines.reminders import send_reminders
-
     result = send_reminders()
     logger.info("send_reminders task: %s", result)
     return result

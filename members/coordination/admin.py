@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cares.base.toolkit import ReadOnlyAdmin
 from members.coordination.models import (
     CaseReview,
     ConsultationRequest,
@@ -41,23 +42,15 @@ class ServiceReferralAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReferralStatusChange)
-class ReferralStatusChangeAdmin(admin.ModelAdmin):
-    """Append-only: written by the services, never edited."""
+class ReferralStatusChangeAdmin(ReadOnlyAdmin):
+    """Append-only: written by the services, never edited. The rows are the history (they
+    keep no django-simple-history table), so ReadOnlyAdmin shows Django's own history page."""
 
     list_display = ["referral", "from_status", "to_status", "on", "reason", "changed_by",
                     "changed_at"]
     list_filter = ["to_status"]
     list_select_related = ["referral__member", "changed_by"]
     search_fields = REFERRAL_SEARCH
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReferralFollowUp)

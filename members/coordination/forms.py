@@ -27,7 +27,7 @@ from members.coordination.models import (
     TransitionPlan,
 )
 from members.coordination.services import TRANSITION_FIELDS
-from members.forms import TEXTAREA, StaffChoiceField, _default_staff, _staff
+from members.forms import TEXTAREA, StaffChoiceField, active_staff, default_staff
 from members.models import Provider
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -69,14 +69,12 @@ class ReferralForm(forms.ModelForm):
         widgets = {"referred_on": DATE_INPUT, "scheduled_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
-        from careplans.models import CarePlanStatus, Goal
-
         super().__init__(*args, **kwargs)
         _active_providers(self, "provider", "referrer_contact")
-        # The goals of the member's finalized ICP (PS VI.A.1.c.5.b.ii).
-        self.fields["goal"].queryset = Goal.objects.filter(
-            plan__member_id=self.instance.member_id,
-            plan__status=CarePlanStatus.FINALIZED).select_related("plan")
+        # The goals of the member's finalized ICP (PS VI.A.1.c.5.b.ii), through the foreign
+        # key: coordination sits below careplans and imports nothing from it.
+        goal = self.fields["goal"]
+        goal.queryset = goal.queryset.in_finalized_plan_of(self.instance.member_id)
         if "referred_on" in self.fields:
             _default(self, "referred_on", timezone.localdate)
 
@@ -203,12 +201,11 @@ class MonitoringIcpForm(forms.Form):
     care_plan = forms.ModelChoiceField(label=_("Updated ICP version"), queryset=None)
 
     def __init__(self, *args, review: MonitoringReview, **kwargs):
-        from careplans.models import CarePlan
-
         super().__init__(*args, **kwargs)
-        self.fields["care_plan"].queryset = CarePlan.objects.filter(
-            member_id=review.member_id, finalized_on__isnull=False,
-            finalized_on__gte=review.reviewed_on).order_by("version")
+        # careplans.CarePlan, through the foreign key (coordination imports nothing from it).
+        care_plans = MonitoringReview._meta.get_field("new_care_plan").related_model.objects
+        self.fields["care_plan"].queryset = care_plans.finalized_on_or_after(
+            review.member_id, review.reviewed_on)
 
 
 class TransitionPlanForm(forms.ModelForm):
@@ -267,8 +264,8 @@ class OnCallForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _default(self, "called_at", now_local)
         field = self.fields["handled_by"]
-        field.queryset = _staff(StaffProfile.objects.filter(roles__isnull=False))
-        _default(self, "handled_by", _default_staff(field.queryset, profile))
+        field.queryset = active_staff(StaffProfile.objects.filter(roles__isnull=False))
+        _default(self, "handled_by", default_staff(field.queryset, profile))
 
 
 class CaseReviewForm(forms.ModelForm):

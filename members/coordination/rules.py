@@ -1,15 +1,15 @@
 """Pure rules of care coordination, over plain values: the referral status pipeline (CLR), its
-mapping to FHIR R4 Task status, and the stale and likely-duplicate flags."""
+mapping to FHIR R4 Task status, the follow-up's due date (PS VI.D.2.b; the deadline rule book
+``cares.deadlines.rules`` reads it from here) and the stale and likely-duplicate flags."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from cares.deadlines.rules import referral_follow_up_due
 from members.coordination.models import ClosureReason, ReferralStatus
 
 S = ReferralStatus
@@ -25,6 +25,7 @@ REFERRAL_PIPELINE: dict[str, tuple[str, ...]] = {
 
 EXCEPTION_BEYOND_DAYS = 30  # PS VI.D.2.c: scheduled more than 30 days after the referral
 STALE_AFTER = relativedelta(months=1)  # CLR: every referral status is updated at least monthly
+FOLLOW_UP_WITHIN = timedelta(days=30)  # PS VI.D.2.b: 30 days from the scheduled service date
 
 
 def can_move(current: str, new: str) -> bool:
@@ -70,6 +71,11 @@ def fhir_task_status(status: str, closure_reason: str = "", *,
 def is_stale(status: str, last_change: date, on: date) -> bool:
     """An open referral whose status has not changed for a month (CLR)."""
     return status != S.CLOSED and on >= last_change + STALE_AFTER
+
+
+def referral_follow_up_due(scheduled: date) -> date:
+    """PS VI.D.2.b: the follow-up is due no later than 30 days after the scheduled date."""
+    return scheduled + FOLLOW_UP_WITHIN
 
 
 def follow_up_due(scheduled_on: date | None) -> date | None:

@@ -1,21 +1,22 @@
 """Reads of the care coordination records, each with a fixed number of queries.
 
-The follow-up, inquiry and closure-notice deadlines shown here come from the rule book
-(``cares.deadlines.rules``) applied to the same facts the deadline engine reads, so a page and
-the compliance report never disagree.
+The follow-up, inquiry, closure-notice and consultation deadlines shown here are what the rule
+book says, asked through ``cares.base.events`` (``referral_deadlines``, ``consult_deadline``;
+answered by the deadline engine from the same facts it stores), so a page and the compliance
+report never disagree. Asking runs no query: the engine reads what was loaded here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cares.deadlines.facts import closure_facts, inquiry_facts, referral_facts
-from cares.deadlines.rules import Deadline, compute_business_day_rule, referral_follow_up
+from cares.base import events
 from members.coordination import rules
 from members.coordination.models import (
     ConsultationRequest,
@@ -26,6 +27,17 @@ from members.coordination.models import (
     ServiceReferral,
 )
 from members.timeline import TimelineEvent
+
+
+class Deadline(Protocol):
+    """A deadline as the rule book states it (``cares.deadlines.rules.Deadline``): what the
+    pages read of it."""
+
+    rule: str
+    start: date
+    due: date
+    status: str
+    satisfied_on: date | None
 
 
 @dataclass
@@ -68,26 +80,16 @@ def referral_row(referral: ServiceReferral, on: date,
                  duplicates: dict[int, int] | None = None) -> ReferralRow:
     follow_ups = list(referral.follow_ups.all())
     started = any(f.services_received for f in follow_ups)
-    closure = closure_facts(referral)
-    closure_notice = None
-    if closure is not None and closure.owed:
-        found = compute_business_day_rule("referral_closure_notice", closure.closed,
-                                          closure.notice, on, ref=closure.referral)
-        closure_notice = found[0] if found else None
-    inquiries = []
+    deadlines = events.ask(events.referral_deadlines, referral=referral, on=on)
     by_pk = {i.pk: i for i in referral.inquiries.all()}
-    for facts in inquiry_facts(referral):
-        found = compute_business_day_rule("referral_inquiry_response", facts.received,
-                                          facts.answered, on, ref=facts.referral)
-        if found:
-            inquiries.append((by_pk[facts.number], found[0]))
     return ReferralRow(
-        referral=referral, follow_up=referral_follow_up(referral_facts(referral), on),
+        referral=referral, follow_up=deadlines.follow_up,
         stale=rules.is_stale(referral.status, referral.last_change_on, on),
         duplicate_of=(duplicates or {}).get(referral.pk),
         fhir_status=rules.fhir_task_status(referral.status, referral.closure_reason,
                                            services_started=started),
-        closure_notice=closure_notice, inquiries=inquiries)
+        closure_notice=deadlines.closure_notice,
+        inquiries=[(by_pk[pk], deadline) for pk, deadline in deadlines.inquiries])
 
 
 def open_duplicates(member_ids) -> dict[int, int]:
@@ -126,14 +128,9 @@ def coordination_detail(member, on: date) -> dict:
     }
 
 
-def consult_deadline(consult, on: date) -> Deadline | None:
-    from cares.deadlines.rules import ConsultFacts, compute_consults
-
-    responded = timezone.localdate(consult.responded_at) if consult.responded_at else None
-    found = compute_consults([ConsultFacts(
-        ref=str(consult.pk), requested=timezone.localdate(consult.requested_at),
-        answered=(responded, None) if responded else None)], on)
-    return found[0] if found else None
+def consult_deadline(consult: ConsultationRequest, on: date) -> Deadline | None:
+    """The consultation's response deadline (PS IV.A.2), as the rule book says."""
+    return events.ask(events.consult_deadline, consult=consult, on=on)
 
 
 @dataclass(frozen=True)
@@ -177,104 +174,133 @@ def coordination_events(c: dict, *, clinical: bool) -> list[TimelineEvent]:
     responses."""
     events: list[TimelineEvent] = []
     for row in c["referrals"]:
-        r = row.referral
-        events.append(TimelineEvent(
-            r.referred_on, _("Referred to %(service)s") % {"service": r.service},
-            _join(str(r.provider or ""), r.provider_person,
-                  _("referred by %(who)s") % {"who": r.referrer_name or
-                                              r.get_referrer_kind_display()},
-                  _("serves the ICP goal: %(goal)s") % {"goal": r.goal or r.icp_goal}
-                  if clinical and (r.goal_id or r.icp_goal) else ""), "PS VI.D.2"))
-        for change in r.status_changes.all():
-            if not change.from_status:
-                continue
-            events.append(TimelineEvent(
-                change.on, _("Referral %(status)s: %(service)s") % {
-                    "status": ReferralStatus(change.to_status).name.lower(),
-                    "service": r.service},
-                _join(change.reason_label if change.reason else "",
-                      str(change.changed_by or ""), change.note if clinical else ""), "CLR"))
-        for f in r.follow_ups.all():
-            events.append(TimelineEvent(
-                f.followed_up_on, _("Referral follow-up: %(service)s") % {"service": r.service},
-                _join(_("with %(who)s") % {"who": f.with_whom} if f.with_whom else "",
-                      _("services received: %(v)s") % {"v": _yes_no(f.services_received)},
-                      _("met the need: %(v)s") % {"v": _yes_no(f.met_need)}
-                      if f.services_received else "",
-                      f.notes if clinical else ""), "PS VI.D.2.a-b"))
-        if r.exception_reason:
-            cite = "PS VI.D.2.c" if r.exception_kind == ExceptionKind.SCHEDULED_BEYOND_30 \
-                else "PS VI.D.2.b"
-            events.append(TimelineEvent(
-                r.exception_recorded_on or r.referred_on,
-                _("Follow-up exception: %(service)s") % {"service": r.service},
-                _join(r.get_exception_kind_display() if r.exception_kind else "",
-                      r.exception_reason if clinical else ""), cite))
-        for inquiry, _deadline in row.inquiries:
-            events.append(TimelineEvent(
-                inquiry.received_on, _("Status inquiry: %(service)s") % {"service": r.service},
-                _join(_("from %(who)s") % {"who": inquiry.from_name},
-                      inquiry.question if clinical else "",
-                      _("answered %(date)s") % {"date": inquiry.answered_on.isoformat()}
-                      if inquiry.answered_on else _("not answered yet"),
-                      inquiry.answer if clinical else ""), "CLR"))
-        for notice in r.notices.all():
-            events.append(TimelineEvent(
-                notice.sent_on, _("%(notice)s: %(service)s") % {
-                    "notice": notice.get_notice_kind_display(), "service": r.service},
-                _join(_("to %(who)s") % {"who": notice.sent_to},
-                      notice.get_notice_method_display()),
-                "CLR"))
-    for review in c["monitoring_reviews"]:
-        events.append(TimelineEvent(
-            review.reviewed_on, _("Monitoring review"),
-            _join(review.participants,
-                  _("per the ICP: %(v)s") % {"v": _yes_no(review.services_per_icp)},
-                  _("adequate: %(v)s") % {"v": _yes_no(review.services_adequate)},
-                  _("changes reflected: %(v)s") % {"v": _yes_no(review.changes_reflected)},
-                  _("the ICP must be updated") if review.icp_update_needed else "",
-                  str(review.new_care_plan) if review.new_care_plan else "",
-                  review.notes if clinical else ""), "PS VI.D.1"))
+        events += referral_events(row, clinical=clinical)
+    events += [monitoring_event(review, clinical=clinical)
+               for review in c["monitoring_reviews"]]
     for plan in c["transition_plans"]:
         events.append(TimelineEvent(plan.recorded_on, _("Transition-to-adulthood plan recorded"),
                                     "", "PS VI.C"))
         if plan.updated_on:
             events.append(TimelineEvent(plan.updated_on,
                                         _("Transition-to-adulthood plan updated"), "", "PS VI.C"))
-    for note in c["contact_notes"]:
-        day, time = _local(note.contact_at)
-        events.append(TimelineEvent(
-            day, _("Contact (%(mode)s) at %(time)s") % {"mode": note.get_contact_mode_display(),
-                                                        "time": time},
-            _join(note.participants, note.summary if clinical else ""), "PS VI.B.1.a"))
-    for call in c["on_call_calls"]:
-        day, time = _local(call.called_at)
-        events.append(TimelineEvent(
-            day, _("On-call call at %(time)s: %(category)s") % {
-                "time": time, "category": call.get_call_category_display()},
-            _join(call.caller, call.get_triage_decision_display(),
-                  call.summary if clinical else "", call.triage_notes if clinical else "",
-                  call.follow_up if clinical else ""), "PS VI.B.1.b"))
-    for review in c["case_reviews"]:
-        present = [_("member") if review.member_attended else "",
-                   _("parent/guardian") if review.guardian_attended else ""]
-        events.append(TimelineEvent(
-            review.held_on, _("Interdisciplinary case review"),
-            _join(review.attendees, _("present: %(who)s") % {
-                "who": _(" and ").join(p for p in present if p)} if any(present)
-                else review.absence_reason, review.decisions if clinical else ""), "PS III"))
-    for consult in c["consultations"]:
-        day, time = _local(consult.requested_at)
-        answered = ""
-        if consult.responded_at:
-            answered = _("answered %(date)s %(time)s") % dict(zip(
-                ("date", "time"), _local(consult.responded_at), strict=True))
-        events.append(TimelineEvent(
-            day, _("Consultation requested at %(time)s") % {"time": time},
-            _join(str(consult.consultant), consult.question if clinical else "",
-                  answered or _("not answered yet"), consult.response if clinical else ""),
-            "PS IV.A.2"))
+    events += [contact_event(note, clinical=clinical) for note in c["contact_notes"]]
+    events += [on_call_event(call, clinical=clinical) for call in c["on_call_calls"]]
+    events += [case_review_event(review, clinical=clinical) for review in c["case_reviews"]]
+    events += [consultation_event(consult, clinical=clinical) for consult in c["consultations"]]
     return events
+
+
+def referral_events(row: ReferralRow, *, clinical: bool) -> list[TimelineEvent]:
+    """A referral, its status moves, follow-ups, exception, inquiries and notices."""
+    r = row.referral
+    events = [TimelineEvent(
+        r.referred_on, _("Referred to %(service)s") % {"service": r.service},
+        _join(str(r.provider or ""), r.provider_person,
+              _("referred by %(who)s") % {"who": r.referrer_name or
+                                          r.get_referrer_kind_display()},
+              _("serves the ICP goal: %(goal)s") % {"goal": r.goal or r.icp_goal}
+              if clinical and (r.goal_id or r.icp_goal) else ""), "PS VI.D.2")]
+    for change in r.status_changes.all():
+        if not change.from_status:
+            continue
+        events.append(TimelineEvent(
+            change.on, _("Referral %(status)s: %(service)s") % {
+                "status": ReferralStatus(change.to_status).name.lower(),
+                "service": r.service},
+            _join(change.reason_label if change.reason else "",
+                  str(change.changed_by or ""), change.note if clinical else ""), "CLR"))
+    for f in r.follow_ups.all():
+        events.append(TimelineEvent(
+            f.followed_up_on, _("Referral follow-up: %(service)s") % {"service": r.service},
+            _join(_("with %(who)s") % {"who": f.with_whom} if f.with_whom else "",
+                  _("services received: %(v)s") % {"v": _yes_no(f.services_received)},
+                  _("met the need: %(v)s") % {"v": _yes_no(f.met_need)}
+                  if f.services_received else "",
+                  f.notes if clinical else ""), "PS VI.D.2.a-b"))
+    if r.exception_reason:
+        cite = "PS VI.D.2.c" if r.exception_kind == ExceptionKind.SCHEDULED_BEYOND_30 \
+            else "PS VI.D.2.b"
+        events.append(TimelineEvent(
+            r.exception_recorded_on or r.referred_on,
+            _("Follow-up exception: %(service)s") % {"service": r.service},
+            _join(r.get_exception_kind_display() if r.exception_kind else "",
+                  r.exception_reason if clinical else ""), cite))
+    return events + _referral_contact_events(row, clinical=clinical)
+
+
+def _referral_contact_events(row: ReferralRow, *, clinical: bool) -> list[TimelineEvent]:
+    """A referral's status inquiries and notices to the referring entity (CLR)."""
+    r = row.referral
+    events = []
+    for inquiry, _deadline in row.inquiries:
+        events.append(TimelineEvent(
+            inquiry.received_on, _("Status inquiry: %(service)s") % {"service": r.service},
+            _join(_("from %(who)s") % {"who": inquiry.from_name},
+                  inquiry.question if clinical else "",
+                  _("answered %(date)s") % {"date": inquiry.answered_on.isoformat()}
+                  if inquiry.answered_on else _("not answered yet"),
+                  inquiry.answer if clinical else ""), "CLR"))
+    for notice in r.notices.all():
+        events.append(TimelineEvent(
+            notice.sent_on, _("%(notice)s: %(service)s") % {
+                "notice": notice.get_notice_kind_display(), "service": r.service},
+            _join(_("to %(who)s") % {"who": notice.sent_to},
+                  notice.get_notice_method_display()),
+            "CLR"))
+    return events
+
+
+def monitoring_event(review, *, clinical: bool) -> TimelineEvent:
+    return TimelineEvent(
+        review.reviewed_on, _("Monitoring review"),
+        _join(review.participants,
+              _("per the ICP: %(v)s") % {"v": _yes_no(review.services_per_icp)},
+              _("adequate: %(v)s") % {"v": _yes_no(review.services_adequate)},
+              _("changes reflected: %(v)s") % {"v": _yes_no(review.changes_reflected)},
+              _("the ICP must be updated") if review.icp_update_needed else "",
+              str(review.new_care_plan) if review.new_care_plan else "",
+              review.notes if clinical else ""), "PS VI.D.1")
+
+
+def contact_event(note, *, clinical: bool) -> TimelineEvent:
+    day, time = _local(note.contact_at)
+    return TimelineEvent(
+        day, _("Contact (%(mode)s) at %(time)s") % {"mode": note.get_contact_mode_display(),
+                                                    "time": time},
+        _join(note.participants, note.summary if clinical else ""), "PS VI.B.1.a")
+
+
+def on_call_event(call, *, clinical: bool) -> TimelineEvent:
+    day, time = _local(call.called_at)
+    return TimelineEvent(
+        day, _("On-call call at %(time)s: %(category)s") % {
+            "time": time, "category": call.get_call_category_display()},
+        _join(call.caller, call.get_triage_decision_display(),
+              call.summary if clinical else "", call.triage_notes if clinical else "",
+              call.follow_up if clinical else ""), "PS VI.B.1.b")
+
+
+def case_review_event(review, *, clinical: bool) -> TimelineEvent:
+    present = [_("member") if review.member_attended else "",
+               _("parent/guardian") if review.guardian_attended else ""]
+    return TimelineEvent(
+        review.held_on, _("Interdisciplinary case review"),
+        _join(review.attendees, _("present: %(who)s") % {
+            "who": _(" and ").join(p for p in present if p)} if any(present)
+            else review.absence_reason, review.decisions if clinical else ""), "PS III")
+
+
+def consultation_event(consult, *, clinical: bool) -> TimelineEvent:
+    day, time = _local(consult.requested_at)
+    answered = ""
+    if consult.responded_at:
+        answered = _("answered %(date)s %(time)s") % dict(zip(
+            ("date", "time"), _local(consult.responded_at), strict=True))
+    return TimelineEvent(
+        day, _("Consultation requested at %(time)s") % {"time": time},
+        _join(str(consult.consultant), consult.question if clinical else "",
+              answered or _("not answered yet"), consult.response if clinical else ""),
+        "PS IV.A.2")
 
 
 # --- The referrals worklist -----------------------------------------------------------------------

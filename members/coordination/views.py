@@ -1,10 +1,11 @@
 """Care coordination pages: quick-add forms from the member page, the referral page with its
 closed loop, and the referrals worklist per coordinator.
 
-Thin, like ``members.views``: the member comes from ``cares.base.access.member_view`` (404 outside
+Thin, like ``members.views``: the member comes from ``members.access.member_view`` (404 outside
 one's care teams, 403 on a page that writes for a user who may only read), a record of the
 member is looked up among that member's own records (404 otherwise), a form validates and one
-service writes. A refused step shows the service's reasons, keeps the input and saves nothing.
+service writes (``cares.base.toolkit.form_flow``). A refused step shows the service's reasons,
+keeps the input and saves nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from cares.base.access import (
     staff_profile,
 )
 from cares.base.audit.services import audit_members_listed
+from cares.base.staff.models import Program
+from cares.base.toolkit import form_flow
 from members.access import consultation_for, consultations_for, may_change_member, member_view
 from members.coordination import selectors
 from members.coordination import services as coordination
@@ -57,9 +60,9 @@ from members.coordination.models import (
     TransitionPlan,
 )
 from members.forms import primary_contact_choices
+from members.pages import PAGE_SIZE, SCOPE_LABELS, default_scope, done, form_page, post_data
 from members.selectors import caseload, scopes_for
 from members.services import current_episode
-from members.views import PAGE_SIZE, SCOPE_LABELS, _data, _default_scope, _done, _form_page, _save
 
 
 def _referral(member, referral_id: int) -> ServiceReferral:
@@ -73,9 +76,9 @@ def _referral_page(request, member, referral: ServiceReferral, form, refused, ti
     summary = _("Referral to %(service)s, %(referred)s · %(status)s") % {
         "service": referral.service, "referred": referral.referred_on.isoformat(),
         "status": referral.get_status_display()}
-    return _form_page(request, member=member, episode=current_episode(member), form=form,
-                      refused=refused, title=title, citation=citation,
-                      intro=f"{summary}. {intro}".strip())
+    return form_page(request, member=member, episode=current_episode(member), form=form,
+                     refused=refused, title=title, citation=citation,
+                     intro=f"{summary}. {intro}".strip())
 
 
 def _to_referral(request, member, referral, message: str):
@@ -87,9 +90,9 @@ def _to_referral(request, member, referral, message: str):
 
 @member_view("GET", "POST", change=True)
 def referral_add_view(request, member):
-    form = ReferralForm(_data(request), instance=ServiceReferral(member=member))
-    saved, refused = _save(request, form, lambda data: coordination.referral_create(
-        member=member, actor=request.user, **data))
+    form = ReferralForm(post_data(request), instance=ServiceReferral(member=member))
+    saved, refused = form_flow(request, [form], lambda: coordination.referral_create(
+        member=member, actor=request.user, **form.cleaned_data))
     if saved:
         duplicates = selectors.open_duplicates([member.pk])
         if saved.pk in duplicates:
@@ -97,12 +100,12 @@ def referral_add_view(request, member):
                                         "service: this one is shown as a likely duplicate."))
         return _to_referral(request, member, saved, _("Referral to %(service)s recorded.")
                             % {"service": saved.service})
-    return _form_page(request, member=member, episode=current_episode(member), form=form,
-                      refused=refused, title=_("New referral to a service"),
-                      citation="PS VI.B.1.f, VI.D.2",
-                      intro=_("The referral starts as pending: sent, the provider has not yet "
-                              "confirmed. Follow up no later than 30 days after the scheduled "
-                              "service date (PS VI.D.2.b)."))
+    return form_page(request, member=member, episode=current_episode(member), form=form,
+                     refused=refused, title=_("New referral to a service"),
+                     citation="PS VI.B.1.f, VI.D.2",
+                     intro=_("The referral starts as pending: sent, the provider has not yet "
+                             "confirmed. Follow up no later than 30 days after the scheduled "
+                             "service date (PS VI.D.2.b)."))
 
 
 @member_view("GET")
@@ -122,9 +125,9 @@ def referral_detail_view(request, member, referral_id: int):
 @member_view("GET", "POST", change=True)
 def referral_edit_view(request, member, referral_id: int):
     referral = _referral(member, referral_id)
-    form = ReferralEditForm(_data(request), instance=referral)
-    saved, refused = _save(request, form, lambda data: coordination.referral_update(
-        referral=referral, actor=request.user, **data))
+    form = ReferralEditForm(post_data(request), instance=referral)
+    saved, refused = form_flow(request, [form], lambda: coordination.referral_update(
+        referral=referral, actor=request.user, **form.cleaned_data))
     if saved:
         return _to_referral(request, member, saved, _("Referral saved."))
     return _referral_page(request, member, referral, form, refused, _("Edit referral"),
@@ -134,8 +137,8 @@ def referral_edit_view(request, member, referral_id: int):
 @member_view("GET", "POST", change=True)
 def referral_status_view(request, member, referral_id: int):
     referral = _referral(member, referral_id)
-    form = ReferralStatusForm(_data(request))
-    saved, refused = _save(request, form, lambda data: coordination.referral_status_change(
+    form = ReferralStatusForm(post_data(request))
+    saved, refused = form_flow(request, [form], lambda: coordination.referral_status_change(
         referral=referral, actor=request.user, **form.change()))
     if saved:
         return _to_referral(request, member, saved, _("Referral status: %(status)s.")
@@ -148,9 +151,9 @@ def referral_status_view(request, member, referral_id: int):
 @member_view("GET", "POST", change=True)
 def referral_follow_up_view(request, member, referral_id: int):
     referral = _referral(member, referral_id)
-    form = FollowUpForm(_data(request), instance=None)
-    saved, refused = _save(request, form, lambda data: coordination.referral_follow_up_record(
-        referral=referral, actor=request.user, **data))
+    form = FollowUpForm(post_data(request), instance=None)
+    saved, refused = form_flow(request, [form], lambda: coordination.referral_follow_up_record(
+        referral=referral, actor=request.user, **form.cleaned_data))
     if saved:
         return _to_referral(request, member, referral, _("Follow-up recorded."))
     return _referral_page(request, member, referral, form, refused, _("Referral follow-up"),
@@ -162,10 +165,10 @@ def referral_follow_up_view(request, member, referral_id: int):
 @member_view("GET", "POST", change=True)
 def referral_exception_view(request, member, referral_id: int):
     referral = _referral(member, referral_id)
-    form = ExceptionForm(_data(request))
-    saved, refused = _save(request, form, lambda data: coordination.referral_exception_record(
-        referral=referral, kind=data["exception_kind"], reason=data["exception_reason"],
-        actor=request.user))
+    form = ExceptionForm(post_data(request))
+    saved, refused = form_flow(request, [form], lambda: coordination.referral_exception_record(
+        referral=referral, kind=form.cleaned_data["exception_kind"],
+        reason=form.cleaned_data["exception_reason"], actor=request.user))
     if saved:
         return _to_referral(request, member, saved, _("Follow-up exception recorded."))
     return _referral_page(request, member, referral, form, refused,
@@ -178,9 +181,9 @@ def referral_exception_view(request, member, referral_id: int):
 @member_view("GET", "POST", change=True)
 def referral_inquiry_view(request, member, referral_id: int):
     referral = _referral(member, referral_id)
-    form = InquiryForm(_data(request), instance=ReferralInquiry(referral=referral))
-    saved, refused = _save(request, form, lambda data: coordination.referral_inquiry_record(
-        referral=referral, actor=request.user, **data))
+    form = InquiryForm(post_data(request), instance=ReferralInquiry(referral=referral))
+    saved, refused = form_flow(request, [form], lambda: coordination.referral_inquiry_record(
+        referral=referral, actor=request.user, **form.cleaned_data))
     if saved:
         return _to_referral(request, member, referral, _("Inquiry recorded."))
     return _referral_page(request, member, referral, form, refused,
@@ -193,9 +196,9 @@ def referral_inquiry_view(request, member, referral_id: int):
 def inquiry_answer_view(request, member, inquiry_id: int):
     inquiry = get_object_or_404(ReferralInquiry.objects.select_related("referral"),
                                 referral__member=member, pk=inquiry_id)
-    form = InquiryAnswerForm(_data(request))
-    saved, refused = _save(request, form, lambda data: coordination.referral_inquiry_answer(
-        inquiry=inquiry, actor=request.user, **data))
+    form = InquiryAnswerForm(post_data(request))
+    saved, refused = form_flow(request, [form], lambda: coordination.referral_inquiry_answer(
+        inquiry=inquiry, actor=request.user, **form.cleaned_data))
     if saved:
         return _to_referral(request, member, inquiry.referral, _("Answer recorded."))
     return _referral_page(request, member, inquiry.referral, form, refused,
@@ -208,9 +211,9 @@ def inquiry_answer_view(request, member, inquiry_id: int):
 @member_view("GET", "POST", change=True)
 def referral_notice_view(request, member, referral_id: int):
     referral = _referral(member, referral_id)
-    form = NoticeForm(_data(request), instance=None, referral=referral)
-    saved, refused = _save(request, form, lambda data: coordination.referral_notice_record(
-        referral=referral, actor=request.user, **data))
+    form = NoticeForm(post_data(request), instance=None, referral=referral)
+    saved, refused = form_flow(request, [form], lambda: coordination.referral_notice_record(
+        referral=referral, actor=request.user, **form.cleaned_data))
     if saved:
         return _to_referral(request, member, referral, _("Notice recorded."))
     return _referral_page(request, member, referral, form, refused,
@@ -223,124 +226,123 @@ def referral_notice_view(request, member, referral_id: int):
 
 @member_view("GET", "POST", change=True)
 def monitoring_add_view(request, member):
-    form = MonitoringForm(_data(request), instance=MonitoringReview(member=member))
-    saved, refused = _save(request, form, lambda data: coordination.monitoring_review_record(
-        member=member, actor=request.user, **data))
+    form = MonitoringForm(post_data(request), instance=MonitoringReview(member=member))
+    saved, refused = form_flow(request, [form], lambda: coordination.monitoring_review_record(
+        member=member, actor=request.user, **form.cleaned_data))
     if saved:
-        return _done(request, member, _("Monitoring review recorded."))
-    return _form_page(request, member=member, episode=current_episode(member), form=form,
-                      refused=refused, title=_("Monitoring review"), citation="PS VI.D.1",
-                      intro=_("At least every six months, with the member and their "
-                              "parent/guardian and the care team."))
+        return done(request, member, _("Monitoring review recorded."))
+    return form_page(request, member=member, episode=current_episode(member), form=form,
+                     refused=refused, title=_("Monitoring review"), citation="PS VI.D.1",
+                     intro=_("At least every six months, with the member and their "
+                             "parent/guardian and the care team."))
 
 
 @member_view("GET", "POST", change=True)
 def monitoring_icp_view(request, member, review_id: int):
     review = get_object_or_404(MonitoringReview, member=member, pk=review_id)
-    form = MonitoringIcpForm(_data(request), review=review)
-    saved, refused = _save(request, form, lambda data: coordination.monitoring_link_icp(
-        review=review, actor=request.user, **data))
+    form = MonitoringIcpForm(post_data(request), review=review)
+    saved, refused = form_flow(request, [form], lambda: coordination.monitoring_link_icp(
+        review=review, actor=request.user, **form.cleaned_data))
     if saved:
-        return _done(request, member, _("The updated ICP is linked to the monitoring review."))
-    return _form_page(request, member=member, form=form, refused=refused,
-                      title=_("Link the updated ICP"), citation="PS VI.D.1, VII.B",
-                      intro=_("Monitoring review of %(date)s.") % {
-                          "date": review.reviewed_on.isoformat()})
+        return done(request, member, _("The updated ICP is linked to the monitoring review."))
+    return form_page(request, member=member, form=form, refused=refused,
+                     title=_("Link the updated ICP"), citation="PS VI.D.1, VII.B",
+                     intro=_("Monitoring review of %(date)s.") % {
+                         "date": review.reviewed_on.isoformat()})
 
 
 @member_view("GET", "POST", change=True)
 def transition_plan_view(request, member):
     on = timezone.localdate()
     plan = coordination.transition_plan_of(member)
-    form = TransitionPlanForm(_data(request), instance=plan or TransitionPlan(member=member))
-    saved, refused = _save(request, form, lambda data: coordination.transition_plan_save(
-        member=member, on=data["plan_on"], actor=request.user, **form.plan()))
+    form = TransitionPlanForm(post_data(request), instance=plan or TransitionPlan(member=member))
+    saved, refused = form_flow(request, [form], lambda: coordination.transition_plan_save(
+        member=member, on=form.cleaned_data["plan_on"], actor=request.user, **form.plan()))
     if saved:
         missing = saved.missing_elements(age=member.age_on(on))
         if missing:
-            return _done(request, member, _("Transition plan saved; still missing: "
-                                            "%(missing)s.") % {"missing": "; ".join(missing)})
-        return _done(request, member, _("Transition plan saved."))
-    return _form_page(request, member=member, episode=current_episode(member), form=form,
-                      refused=refused, title=_("Transition to adulthood"), citation="PS VI.C",
-                      intro=_("From age 16, developed with the member and updated regularly; "
-                              "from age 20 also the timing of the transfer of primary and "
-                              "subspecialty care."))
+            return done(request, member, _("Transition plan saved; still missing: "
+                                           "%(missing)s.") % {"missing": "; ".join(missing)})
+        return done(request, member, _("Transition plan saved."))
+    return form_page(request, member=member, episode=current_episode(member), form=form,
+                     refused=refused, title=_("Transition to adulthood"), citation="PS VI.C",
+                     intro=_("From age 16, developed with the member and updated regularly; "
+                             "from age 20 also the timing of the transfer of primary and "
+                             "subspecialty care."))
 
 
 # --- Contacts, on-call, case reviews, consultations -----------------------------------------------
 
 @member_view("GET", "POST", change=True)
 def contact_note_add_view(request, member):
-    form = ContactNoteForm(_data(request), instance=None)
-    saved, refused = _save(request, form, lambda data: coordination.contact_note_record(
-        member=member, actor=request.user, **data))
+    form = ContactNoteForm(post_data(request), instance=None)
+    saved, refused = form_flow(request, [form], lambda: coordination.contact_note_record(
+        member=member, actor=request.user, **form.cleaned_data))
     if saved:
-        return _done(request, member, _("Contact note recorded."))
-    return _form_page(request, member=member, form=form, refused=refused,
-                      title=_("Contact note"), citation="PS VI.B.1.a")
+        return done(request, member, _("Contact note recorded."))
+    return form_page(request, member=member, form=form, refused=refused,
+                     title=_("Contact note"), citation="PS VI.B.1.a")
 
 
 @member_view("GET", "POST", change=True)
 def on_call_add_view(request, member):
-    from cares.base.staff.models import Program
-
-    form = OnCallForm(_data(request), instance=None, profile=staff_profile(request.user))
-    saved, refused = _save(request, form, lambda data: coordination.on_call_record(
-        member=member, actor=request.user, **data))
+    form = OnCallForm(post_data(request), instance=None, profile=staff_profile(request.user))
+    saved, refused = form_flow(request, [form], lambda: coordination.on_call_record(
+        member=member, actor=request.user, **form.cleaned_data))
     if saved:
-        return _done(request, member, _("On-call call recorded."))
+        return done(request, member, _("On-call call recorded."))
     program = Program.objects.first()
     line = _(" On-call line: %(phone)s.") % {"phone": program.phone} \
         if program and program.phone else ""
-    return _form_page(request, member=member, form=form, refused=refused,
-                      title=_("On-call call"), citation="PS VI.B.1.b",
-                      intro=_("The dedicated line answers 24 hours a day, 365 days a year: "
-                              "medical questions, DME needs or failures, access to services, "
-                              "crises and emergencies.") + line)
+    return form_page(request, member=member, form=form, refused=refused,
+                     title=_("On-call call"), citation="PS VI.B.1.b",
+                     intro=_("The dedicated line answers 24 hours a day, 365 days a year: "
+                             "medical questions, DME needs or failures, access to services, "
+                             "crises and emergencies.") + line)
 
 
 @member_view("GET", "POST", change=True)
 def case_review_add_view(request, member):
-    form = CaseReviewForm(_data(request), instance=None)
-    saved, refused = _save(request, form, lambda data: coordination.case_review_record(
-        member=member, actor=request.user, **data))
+    form = CaseReviewForm(post_data(request), instance=None)
+    saved, refused = form_flow(request, [form], lambda: coordination.case_review_record(
+        member=member, actor=request.user, **form.cleaned_data))
     if saved:
-        return _done(request, member, _("Case review recorded."))
-    return _form_page(request, member=member, form=form, refused=refused,
-                      title=_("Interdisciplinary case review"), citation="PS III",
-                      intro=_("All members of the interdisciplinary team, and the member and "
-                              "their parent/guardian."))
+        return done(request, member, _("Case review recorded."))
+    return form_page(request, member=member, form=form, refused=refused,
+                     title=_("Interdisciplinary case review"), citation="PS III",
+                     intro=_("All members of the interdisciplinary team, and the member and "
+                             "their parent/guardian."))
 
 
 @member_view("GET", "POST", change=True)
 def consult_add_view(request, member):
-    form = ConsultRequestForm(_data(request), instance=None)
-    saved, refused = _save(request, form, lambda data: coordination.consult_request(
-        member=member, requested_by=staff_profile(request.user), actor=request.user, **data))
+    form = ConsultRequestForm(post_data(request), instance=None)
+    saved, refused = form_flow(request, [form], lambda: coordination.consult_request(
+        member=member, requested_by=staff_profile(request.user), actor=request.user,
+        **form.cleaned_data))
     if saved:
-        return _done(request, member, _("Consultation request recorded."))
-    return _form_page(request, member=member, form=form, refused=refused,
-                      title=_("Consultation with the senior medical professional"),
-                      citation="PS IV.A.2",
-                      intro=_("The senior medical professional answers by phone or face to "
-                              "face within one business day of the request."))
+        return done(request, member, _("Consultation request recorded."))
+    return form_page(request, member=member, form=form, refused=refused,
+                     title=_("Consultation with the senior medical professional"),
+                     citation="PS IV.A.2",
+                     intro=_("The senior medical professional answers by phone or face to "
+                             "face within one business day of the request."))
 
 
 @member_view("GET", "POST", change=True)
 def consult_response_view(request, member, consult_id: int):
     consult = get_object_or_404(ConsultationRequest.objects.select_related("consultant__user"),
                                 member=member, pk=consult_id)
-    form = ConsultResponseForm(_data(request))
-    saved, refused = _save(request, form, lambda data: coordination.consult_respond(
-        consult=consult, actor=request.user, **data))
+    form = ConsultResponseForm(post_data(request))
+    saved, refused = form_flow(request, [form], lambda: coordination.consult_respond(
+        consult=consult, actor=request.user, **form.cleaned_data))
     if saved:
-        return _done(request, member, _("Consultation response recorded."))
+        return done(request, member, _("Consultation response recorded."))
     requested = timezone.localtime(consult.requested_at).strftime("%Y-%m-%d %H:%M")
-    return _form_page(request, member=member, form=form, refused=refused,
-                      title=_("Consultation response"), citation="PS IV.A.2",
-                      intro=_("Request to %(who)s at %(when)s.") % {
-                          "who": consult.consultant, "when": requested})
+    return form_page(request, member=member, form=form, refused=refused,
+                     title=_("Consultation response"), citation="PS IV.A.2",
+                     intro=_("Request to %(who)s at %(when)s.") % {
+                         "who": consult.consultant, "when": requested})
 
 
 # --- The senior medical professional's consultations (PS IV.A.2) ---------------------------------
@@ -360,9 +362,9 @@ def consultation_queue_view(request):
 @require_http_methods(["GET", "POST"])
 def consult_answer_view(request, pk: int, consult_id: int):
     consult = consultation_for(request.user, pk, consult_id)
-    form = ConsultResponseForm(_data(request))
-    saved, refused = _save(request, form, lambda data: coordination.consult_respond(
-        consult=consult, actor=request.user, **data))
+    form = ConsultResponseForm(post_data(request))
+    saved, refused = form_flow(request, [form], lambda: coordination.consult_respond(
+        consult=consult, actor=request.user, **form.cleaned_data))
     if saved:
         messages.success(request, _("Consultation response recorded."))
         return redirect("members:consultations")
@@ -385,7 +387,7 @@ def referral_list_view(request):
     scopes = scopes_for(request.user)
     scope = request.GET.get("scope", "")
     if scope not in scopes:
-        scope = _default_scope(request.user, scopes)
+        scope = default_scope(request.user, scopes)
         if scope == "team" and "all" in scopes:  # the program director: everyone's
             scope = "all"
     coordinators = list(primary_contact_choices()) if may(request.user, VIEW_ALL_MEMBERS) \

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from careplans import services
 from careplans.models import Assessment, AssessmentSource, FrozenRecordError
-from careplans.services import CarePlanError
+from cares.base.toolkit import Refusal
 from cares.deadlines.models import Deadline
 from tests.factories import (
     ASSESSMENT_TEXT,
@@ -41,7 +41,7 @@ def test_an_assessment_is_a_draft_until_completed(member, coordinator):
 
 def test_completing_lists_every_missing_section(member, coordinator):
     assessment = services.assessment_create(member=member, kind="initial")
-    with pytest.raises(CarePlanError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.assessment_complete(assessment=assessment, completed_on=TODAY,
                                      completed_by=coordinator)
     text = "\n".join(refused.value.messages)
@@ -79,14 +79,14 @@ def test_sources_cannot_postdate_the_completion(member, coordinator):
     assessment = services.assessment_create(member=member, kind="initial")
     services.assessment_update(assessment=assessment, values=dict(ASSESSMENT_TEXT),
                                sources=SOURCES)
-    with pytest.raises(CarePlanError, match="on or before the completion date"):
+    with pytest.raises(Refusal, match="on or before the completion date"):
         services.assessment_complete(assessment=assessment,
                                      completed_on=TODAY - timedelta(days=1),
                                      completed_by=coordinator)
 
 
 def test_reassessments_follow_a_completed_assessment(member, coordinator):
-    with pytest.raises(CarePlanError, match="start with the initial assessment"):
+    with pytest.raises(Refusal, match="start with the initial assessment"):
         services.assessment_create(member=member, kind="annual")
     completed_assessment(member, coordinator, completed_on=TODAY - timedelta(days=5))
     abbreviated = services.assessment_create(member=member, kind="abbreviated")
@@ -107,7 +107,7 @@ def test_a_significant_change_reassessment_says_what_changed(member, coordinator
 
 def test_one_draft_at_a_time(member, coordinator):
     services.assessment_create(member=member, kind="initial")
-    with pytest.raises(CarePlanError, match="still a draft"):
+    with pytest.raises(Refusal, match="still a draft"):
         services.assessment_create(member=member, kind="initial")
 
 
@@ -116,14 +116,14 @@ def test_only_clinical_staff_complete_an_assessment(member, coordinator):
     assessment = services.assessment_create(member=member, kind="initial")
     services.assessment_update(assessment=assessment, values=dict(ASSESSMENT_TEXT),
                                sources=SOURCES)
-    with pytest.raises(CarePlanError, match="completed by an active care coordinator"):
+    with pytest.raises(Refusal, match="completed by an active care coordinator"):
         services.assessment_complete(assessment=assessment, completed_on=TODAY,
                                      completed_by=family)
 
 
 def test_a_completed_assessment_never_changes(member, coordinator):
     done = completed_assessment(member, coordinator)
-    with pytest.raises(CarePlanError, match="completed and cannot change"):
+    with pytest.raises(Refusal, match="completed and cannot change"):
         services.assessment_update(assessment=done, values={"social": "Changed"})
     stored = Assessment.objects.get(pk=done.pk)
     stored.social = "Changed"
@@ -141,7 +141,7 @@ def test_a_member_without_consent_is_not_assessed(coordinator):
 
     episode = member_services.referral_create(member=MemberFactory(), referral_date=TODAY,
                                               referral_source="pcp")
-    with pytest.raises(CarePlanError, match="consented to CARES services"):
+    with pytest.raises(Refusal, match="consented to CARES services"):
         services.assessment_create(member=episode.member, kind="initial")
 
 

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from careplans import copies
 from careplans.models import CarePlanCopy, CarePlanDelivery, CopySource
-from careplans.services import CarePlanError
 from cares.base.documents.services import document_read
+from cares.base.toolkit import Refusal
 from cares.deadlines.models import Deadline
 from tests.factories import enrolled_member, finalized_care_plan, ready_care_plan
 
@@ -116,7 +116,7 @@ def test_a_language_without_a_catalog_needs_an_attached_translation(coordinator)
     member = enrolled_member(coordinator, referral_date=TODAY - timedelta(days=10),
                              primary_language="km")
     plan = finalized_care_plan(member, coordinator)
-    with pytest.raises(CarePlanError, match="not translated into Khmer"):
+    with pytest.raises(Refusal, match="not translated into Khmer"):
         copies.care_plan_delivery_record(plan=plan, language="km", medium="paper",
                                          delivered_on=TODAY)
     assert not CarePlanDelivery.objects.filter(care_plan=plan).exists()
@@ -144,28 +144,28 @@ def test_an_attached_translation_counts_as_that_languages_copy(final):
     ("not a tag!", b"%PDF-1.7", "is not a language tag"),
 ])
 def test_translation_attachments_are_checked(final, language, content, message):
-    with pytest.raises(CarePlanError, match=message):
+    with pytest.raises(Refusal, match=message):
         copies.care_plan_translation_attach(plan=final, language=language, content=content)
     assert not CarePlanCopy.objects.filter(care_plan=final).exists()
 
 
 def test_a_draft_is_neither_copied_nor_delivered_nor_shared(member, coordinator):
     draft = ready_care_plan(member)
-    with pytest.raises(CarePlanError, match="only once the ICP is finalized"):
+    with pytest.raises(Refusal, match="only once the ICP is finalized"):
         copies.care_plan_copy_make(plan=draft, language="en")
-    with pytest.raises(CarePlanError, match="only once the ICP is finalized"):
+    with pytest.raises(Refusal, match="only once the ICP is finalized"):
         copies.care_plan_delivery_record(plan=draft, language="en", medium="paper",
                                          delivered_on=TODAY)
-    with pytest.raises(CarePlanError, match="only once the ICP is finalized"):
+    with pytest.raises(Refusal, match="only once the ICP is finalized"):
         copies.care_plan_share_record(plan=draft, recipient_kind="pcp", recipient="Dr. X",
                                       shared_on=TODAY)
 
 
 def test_delivery_dates_are_checked(final):
-    with pytest.raises(CarePlanError, match="before the ICP was finalized"):
+    with pytest.raises(Refusal, match="before the ICP was finalized"):
         copies.care_plan_delivery_record(plan=final, language="en", medium="paper",
                                          delivered_on=TODAY - timedelta(days=1))
-    with pytest.raises(CarePlanError, match="cannot be in the future"):
+    with pytest.raises(Refusal, match="cannot be in the future"):
         copies.care_plan_delivery_record(plan=final, language="en", medium="paper",
                                          delivered_on=TODAY + timedelta(days=1))
 
@@ -175,14 +175,14 @@ def test_sharing_with_the_pcp_and_with_others(final, member):
                                           recipient="Dr. Example", shared_on=TODAY,
                                           method="fax")
     assert share.release is None
-    with pytest.raises(CarePlanError, match="needs a signed release of information"):
+    with pytest.raises(Refusal, match="needs a signed release of information"):
         copies.care_plan_share_record(plan=final, recipient_kind="school",
                                       recipient="Example School", shared_on=TODAY)
     expired = member.releases.create(party="Example School", purpose="IEP", scope="ICP",
                                      signed_on=TODAY - timedelta(days=400),
                                      signed_by="Lan Nguyễn",
                                      expires_on=TODAY - timedelta(days=35))
-    with pytest.raises(CarePlanError, match="not in force"):
+    with pytest.raises(Refusal, match="not in force"):
         copies.care_plan_share_record(plan=final, recipient_kind="school",
                                       recipient="Example School", shared_on=TODAY,
                                       release=expired)

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from careplans import emergency, services
 from careplans.models import EmergencyAccessLink, EmergencyAccessUse, LinkUseOutcome
-from careplans.services import CarePlanError
 from cares.base.audit.models import AuditEvent
 from cares.base.documents.services import document_read
+from cares.base.toolkit import Refusal
 from tests.factories import finalized_care_plan, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_a_revoked_link_refuses(link, coordinator):
     assert_plain_refusal(open_link(token))
     assert list(EmergencyAccessUse.objects.values_list("outcome", flat=True)) == [
         LinkUseOutcome.REVOKED, LinkUseOutcome.SHOWN]
-    with pytest.raises(CarePlanError, match="already revoked"):
+    with pytest.raises(Refusal, match="already revoked"):
         emergency.emergency_link_revoke(link=stored)
 
 
@@ -150,13 +150,13 @@ def test_the_link_shows_the_version_in_force(link, final, member, coordinator):
 
 
 def test_link_creation_is_checked(member, coordinator):
-    with pytest.raises(CarePlanError, match="finalize one first"):
+    with pytest.raises(Refusal, match="finalize one first"):
         emergency.emergency_link_create(member=member, expires_on=TODAY + timedelta(days=5),
                                         url_for=base_url)
     finalized_care_plan(member, coordinator)
-    with pytest.raises(CarePlanError, match="expire after today"):
+    with pytest.raises(Refusal, match="expire after today"):
         emergency.emergency_link_create(member=member, expires_on=TODAY, url_for=base_url)
-    with pytest.raises(CarePlanError, match="at most 730 days"):
+    with pytest.raises(Refusal, match="at most 730 days"):
         emergency.emergency_link_create(member=member, expires_on=TODAY + timedelta(days=731),
                                         url_for=base_url)
     assert not EmergencyAccessLink.objects.exists()

@@ -19,8 +19,8 @@ from careplans.models import (
     EmergencyMedication,
     Goal,
 )
-from careplans.services import CarePlanError
 from cares.base.audit.models import AuditEvent
+from cares.base.toolkit import Refusal
 from tests.factories import completed_assessment, enrolled_member, ready_care_plan
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_finalize_refuses_when_an_element_is_missing(ready, coordinator, key):
     BREAKERS[key](ready)
     missing = services.care_plan_missing(ready, TODAY)
     assert [m.key for m in missing] == [key]
-    with pytest.raises(CarePlanError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.care_plan_finalize(plan=ready, finalized_on=TODAY, actor=coordinator.user)
     assert refused.value.messages == [f"Missing: {missing[0]}"]
     assert "PS VI.A.1" in refused.value.messages[0]  # the citation says why
@@ -139,7 +139,7 @@ def test_every_required_element_is_covered_by_a_breaker(member, coordinator):
     """An empty draft misses (nearly) everything, all listed at once in one refusal."""
     plan = services.care_plan_start(member=member)
     plan.team.all().delete()
-    with pytest.raises(CarePlanError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.care_plan_finalize(plan=plan, finalized_on=TODAY)
     keys = {m.key for m in services.care_plan_missing(plan, TODAY)}
     # Only the elements about rows that do not exist yet are absent.
@@ -174,10 +174,10 @@ def test_the_assessment_must_be_completed_by_the_finalization_date(ready, coordi
 
 
 def test_finalize_date_checks(ready, coordinator):
-    with pytest.raises(CarePlanError, match="cannot be in the future"):
+    with pytest.raises(Refusal, match="cannot be in the future"):
         services.care_plan_finalize(plan=ready, finalized_on=TODAY + timedelta(days=1))
     services.care_plan_update(plan=ready, values={"meeting_on": TODAY})
-    with pytest.raises(CarePlanError, match="before its care planning meeting"):
+    with pytest.raises(Refusal, match="before its care planning meeting"):
         services.care_plan_finalize(plan=ready, finalized_on=TODAY - timedelta(days=1))
 
 

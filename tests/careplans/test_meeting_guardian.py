@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from careplans import services
 from careplans.models import CarePlanParticipant, CarePlanStatus
-from careplans.services import CarePlanError
+from cares.base.toolkit import Refusal
 from members.models import Guardian
 from tests.factories import completed_assessment, enrolled_member, ready_care_plan, sign_in
 
@@ -38,7 +38,7 @@ def plan_without_family(coordinator, *, age: int, guardians=()):
 
 
 def refused_messages(plan, coordinator) -> list[str]:
-    with pytest.raises(CarePlanError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.care_plan_finalize(plan=plan, finalized_on=TODAY, actor=coordinator.user)
     plan.refresh_from_db()
     assert plan.status == CarePlanStatus.DRAFT and plan.finalized_on is None

@@ -20,7 +20,7 @@ from careplans.models import (
     FrozenRecordError,
     Goal,
 )
-from careplans.services import CarePlanError
+from cares.base.toolkit import Refusal
 from tests.factories import finalized_care_plan, ready_care_plan
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +45,13 @@ def final(member, coordinator):
 
 def test_the_services_refuse_to_change_a_finalized_version(final):
     before = snapshot(final)
-    with pytest.raises(CarePlanError, match="finalized and cannot change"):
+    with pytest.raises(Refusal, match="finalized and cannot change"):
         services.care_plan_update(plan=final, values={"medical_history": "Changed"})
-    with pytest.raises(CarePlanError, match="finalized and cannot change"):
+    with pytest.raises(Refusal, match="finalized and cannot change"):
         services.care_plan_update(plan=final, values={}, rows={"goals": [
             {"id": None, "kind": "social", "term": "short", "description": "New",
              "target_date": TODAY}]})
-    with pytest.raises(CarePlanError, match="finalized and cannot change"):
+    with pytest.raises(Refusal, match="finalized and cannot change"):
         services.care_plan_finalize(plan=final, finalized_on=TODAY)
     assert snapshot(final) == before
 
@@ -118,7 +118,7 @@ def test_changing_the_new_version_leaves_the_old_one_and_finalizing_supersedes_i
 
 def test_only_one_draft_at_a_time(member, coordinator):
     ready_care_plan(member)
-    with pytest.raises(CarePlanError, match="still a draft"):
+    with pytest.raises(Refusal, match="still a draft"):
         services.care_plan_start(member=member)
     assert CarePlan.objects.filter(member=member).count() == 1
 

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from cares.base.audit.models import Action, AuditEvent
+from cares.base.toolkit import Refusal
 from notices import delivery as delivery_services
 from notices import services
 from notices.models import Channel, DeliveryStatus, Letter, LetterDelivery, LetterStatus
@@ -81,7 +82,7 @@ def test_eight_corrections_at_once_make_one(released):
     made = successes(results)
     refused = failures(results)
     assert len(made) == 1 and len(refused) == N - 1
-    assert all(isinstance(e, services.LetterError) for e in refused), refused
+    assert all(isinstance(e, Refusal) for e in refused), refused
     assert all("already has a correction" in " ".join(e.messages) for e in refused)
     assert list(Letter.objects.filter(corrects=released).values_list("pk", flat=True)) == [
         made[0].pk]

@@ -1,6 +1,6 @@
 """Issue 13.3 and "proven, not promised": on PostgreSQL, 8 people submit the same lifecycle
 step at the same moment. Exactly one takes effect; every other one gets the ordinary refusal
-(``LifecycleError`` with a message), never an IntegrityError or a 500; the status-change
+(``Refusal`` with a message), never an IntegrityError or a 500; the status-change
 history holds one row for the move. Also ICP finalize and the closing step of reading 12."""
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from django.utils import timezone
 from cares.deadlines.models import Deadline
 from cares.deadlines.rules import OPEN, OVERDUE
 from cares.deadlines.services import compliance_report, refresh_deadlines
+from cares.deadlines.statuses import COLUMNS
 from cares.program.dashboards.periods import Period, period_of
 from cares.program.dashboards.selectors import compliance_by_rule, trend_by_month
-from cares.program.dashboards.statuses import COLUMNS
 from tests.factories import enrolled_member, make_staff
 
 pytestmark = pytest.mark.django_db

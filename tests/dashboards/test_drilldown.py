@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cares.program.dashboards.statuses import AGES, COLUMNS
+from cares.deadlines.statuses import AGES, COLUMNS
 from members.models import CareTeamMember
 from tests.factories import make_director, sign_in
 

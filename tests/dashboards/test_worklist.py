@@ -15,7 +15,7 @@ from django.utils import timezone
 from cares.deadlines.rules import RULES
 from cares.deadlines.services import refresh_deadlines
 from cares.program.dashboards.actions import RULE_FORMS, SECTION, action_url
-from cares.program.dashboards.worklist import _born_between
+from cares.program.dashboards.worklist import born_between
 from members.models import ReferralFollowUp, ReleaseOfInformation, ServiceReferral
 from tests.dashboards.conftest import coordinators
 from tests.factories import enrolled_member, make_staff, sign_in
@@ -133,7 +133,7 @@ def test_birthdays_and_releases(db):
 def test_born_between_is_exact_at_the_edges(born_on):
     for years in (16, 21):
         birthday = born_on + relativedelta(years=years)
-        lo, hi = _born_between(years, birthday, birthday)
+        lo, hi = born_between(years, birthday, birthday)
         assert lo <= born_on <= hi
         for day in (lo, hi):
             assert day + relativedelta(years=years) == birthday

@@ -162,7 +162,7 @@ def test_model_refusals_in_a_dry_run_are_reported_too(tmp_path, without_schema):
 
 
 def test_a_refused_qualification_is_an_error_on_the_staff_record(tmp_path, monkeypatch):
-    """QualificationRefused from staff_save, should the up-front role check let it by."""
+    """A Refusal from staff_save, should the up-front role check let it by."""
     monkeypatch.setattr(importer, "semantic_errors", lambda data, today: [])
     data = load()
     data["staff"][0].update(education="associate", target_population_years=1.9)

@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cares.deadlines.facts import episode_facts, members_with_records
 from cares.deadlines.models import Deadline
+from cares.deadlines.rules import compute_member
 from cares.deadlines.services import compliance_report, refresh_deadlines
 from members.coordination import services as coordination
+from members.models import Member
 from tests.factories import enrolled_member, make_medical, make_referral
 
 pytestmark = pytest.mark.django_db
@@ -71,10 +74,6 @@ def test_the_closure_notice_after_termination_follows_the_rule_book(records):
     """A closure notice still open on the termination date is closed as excepted (reading 9),
     like every member deadline."""
     member, referral, _medical = records
-    from cares.deadlines.facts import episode_facts, members_with_records
-    from cares.deadlines.rules import compute_member
-    from members.models import Member
-
     loaded = members_with_records(Member.objects.filter(pk=member.pk)).get()
     [(_episode, facts)] = episode_facts(loaded)
     facts = facts.__class__(**{**facts.__dict__, "termination_date": date(2026, 4, 17)})

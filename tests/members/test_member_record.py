@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cares.base.audit.models import Action, AuditEvent
+from cares.base.toolkit import Refusal
 from members import services
 from members.models import Episode, Member
 from tests.concurrency.race import postgres_only, race
@@ -111,7 +112,7 @@ def test_the_service_refuses_for_every_caller(coordinator):
     Episode.objects.filter(pk=first.pk).update(status="ineligible")
     services.referral_create(member=member, referral_date=REFERRED_ON, referral_source="pcp")
     member.date_of_birth = REFERRED_ON - timedelta(days=10)  # after the first referral
-    with pytest.raises(services.LifecycleError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.member_save(member=member)
     assert list(refused.value.error_dict) == ["date_of_birth"]
     assert Member.objects.get(pk=member.pk).date_of_birth == BORN

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
+from cares.base.toolkit import Refusal
 from notices import delivery as delivery_services
 from notices import services
 from notices.models import Channel, DeliveryStatus, Letter, LetterStatus
@@ -87,7 +88,7 @@ def test_a_copy_queued_long_ago_and_never_sent_is_shown_for_a_retry(
 
 def test_a_second_correction_is_refused_and_changes_nothing(released):
     correction = services.letter_correct(letter=released, reason="Wrong care manager phone.")
-    with pytest.raises(services.LetterError, match="already has a correction"):
+    with pytest.raises(Refusal, match="already has a correction"):
         services.letter_correct(letter=Letter.objects.get(pk=released.pk), reason="Again.")
     assert list(Letter.objects.filter(corrects=released)) == [correction]
 
@@ -162,5 +163,5 @@ def test_a_draft_task_with_good_arguments_drafts(coordinator):
 
 def test_the_draft_service_refuses_an_unknown_kind(coordinator):
     episode = letter_ready_member(coordinator).episodes.get()
-    with pytest.raises(services.LetterError):
+    with pytest.raises(Refusal):
         services.letter_draft(episode=episode, kind="eviction")

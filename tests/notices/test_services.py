@@ -11,6 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from cares.base.staff.models import Program
+from cares.base.toolkit import Refusal
 from cares.deadlines.models import Deadline
 from members.models import Episode, Guardian
 from notices import delivery as delivery_services
@@ -115,7 +116,7 @@ def test_an_enrollment_letter_missing_an_element_is_refused(coordinator, remove,
     assert services.letter_check(letter) == []
     remove(member)
     letter.refresh_from_db()
-    with pytest.raises(services.LetterError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.letter_release(letter=letter)
     messages = refused.value.messages
     assert messages[0].startswith(expected), messages
@@ -164,7 +165,7 @@ def test_a_termination_letter_missing_an_element_is_refused(coordinator, remove,
     assert services.letter_check(letter) == []
     remove(member)
     letter.refresh_from_db()
-    with pytest.raises(services.LetterError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.letter_release(letter=letter)
     assert any(m.startswith(expected) for m in refused.value.messages), refused.value.messages
     assert Letter.objects.get(pk=letter.pk).status == LetterStatus.DRAFT
@@ -177,7 +178,7 @@ def test_every_missing_element_is_listed_at_once(coordinator):
     Program.objects.update(name="")
     member.guardians.update(email="", address="")
     type(member).objects.filter(pk=member.pk).update(address_line1="")
-    with pytest.raises(services.LetterError) as refused:
+    with pytest.raises(Refusal) as refused:
         services.letter_release(letter=Letter.objects.get(pk=letter.pk))
     text = " | ".join(refused.value.messages)
     for expected in ("program provider", "care manager's phone number", "mailing address",
@@ -316,7 +317,7 @@ def test_termination_letter_satisfies_its_deadline(coordinator):
 def test_certified_mailing_is_validated(coordinator, number, mailed, expected):
     letter = release_and_dispatch(draft(letter_ready_member(coordinator)))
     delivery = letter.deliveries.get(channel=Channel.CERTIFIED_MAIL)
-    with pytest.raises(services.LetterError, match=expected):
+    with pytest.raises(Refusal, match=expected):
         delivery_services.mailing_record(delivery=delivery, tracking_number=number,
                                          mailed_on=timezone.localdate() - timedelta(days=mailed))
     assert LetterDelivery.objects.get(pk=delivery.pk).status == DeliveryStatus.PENDING
@@ -327,10 +328,10 @@ def test_a_tracking_number_is_used_once_and_a_copy_recorded_once(coordinator):
     second = release_and_dispatch(draft(letter_ready_member(coordinator)))
     copy = second.deliveries.get(channel=Channel.CERTIFIED_MAIL)
     used = first.deliveries.get(channel=Channel.CERTIFIED_MAIL).tracking_number
-    with pytest.raises(services.LetterError, match="already recorded for another letter"):
+    with pytest.raises(Refusal, match="already recorded for another letter"):
         delivery_services.mailing_record(delivery=copy, tracking_number=used,
                                          mailed_on=timezone.localdate())
-    with pytest.raises(services.LetterError, match="already recorded as mailed"):
+    with pytest.raises(Refusal, match="already recorded as mailed"):
         delivery_services.mailing_record(delivery=first.deliveries.get(channel=Channel.CERTIFIED_MAIL),
                                          tracking_number="70190700000000000001",
                                          mailed_on=timezone.localdate())
@@ -361,7 +362,7 @@ def test_a_correction_is_a_new_letter_that_references_the_old(coordinator):
     letter = send_everything(draft(member))
     sent_on = letter.sent_on
     correction = services.letter_correct(letter=letter, reason="Wrong care manager phone.")
-    with pytest.raises(services.LetterError, match="already has a correction"):
+    with pytest.raises(Refusal, match="already has a correction"):
         services.letter_correct(letter=letter, reason="again")  # once
     assert (correction.corrects, correction.status) == (letter, LetterStatus.DRAFT)
     letter.refresh_from_db()
@@ -381,7 +382,7 @@ def test_correcting_before_mailing_cancels_the_unmailed_copies(coordinator):
 
 def test_a_draft_is_not_corrected_but_updated(coordinator):
     letter = draft(letter_ready_member(coordinator))
-    with pytest.raises(services.LetterError, match="draft is simply brought up to date"):
+    with pytest.raises(Refusal, match="draft is simply brought up to date"):
         services.letter_correct(letter=letter, reason="x")
 
 
@@ -392,7 +393,7 @@ def test_drafting_is_idempotent(coordinator):
     episode = member.episodes.get()
     assert services.letter_draft(episode=episode, kind="enrollment") == \
         services.letter_draft(episode=episode, kind="enrollment")
-    with pytest.raises(services.LetterError, match="not terminated"):
+    with pytest.raises(Refusal, match="not terminated"):
         services.letter_draft(episode=episode, kind="termination")
 
 

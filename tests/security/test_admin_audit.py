@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from cares.base.audit.admin_site import MemberAuditMixin, member_path
+from cares.admin import MemberAuditMixin, member_path
 from cares.base.audit.models import Action, AuditEvent
 from members.models import Guardian
 from tests.factories import enrolled_member, sign_in

@@ -69,6 +69,8 @@ def test_audit_admin_allows_no_add_change_or_delete(client, director):
     sign_in(client, director.user)
     assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+    for page in ("admin:audit_auditevent_change", "admin:audit_auditevent_history"):
+        assert client.get(reverse(page, args=[event.pk])).status_code == 200  # read only
     response = client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]),
                            {"post": "yes"})
     assert response.status_code == 403

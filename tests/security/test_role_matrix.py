@@ -38,6 +38,7 @@ staff:create                                200 403 403 403 403 403 403
 staff:detail                                200 403 403 403 403 403 403
 staff:edit                                  200 403 403 403 403 403 403
 staff:enrollment_link                       405 403 403 403 403 403 403
+staff:program_settings                      200 403 403 403 403 403 403
 members:list                                200 200 200 200 200 403 403
 members:intake                              200 200 200 200 403 403 403
 members:detail                              200 200 200 404 200 404 404

@@ -14,7 +14,8 @@ from cares.base.staff.models import (
     Training,
     User,
 )
-from cares.base.staff.services import QualificationRefused, staff_save
+from cares.base.staff.services import staff_save
+from cares.base.toolkit import Refusal
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def new_staff(email="new@staff.example", **profile):
 def test_unqualified_role_is_refused_and_nothing_is_saved():
     user, profile = new_staff()
     counts = (User.objects.count(), StaffProfile.objects.count(), Credential.objects.count())
-    with pytest.raises(QualificationRefused) as exc:
+    with pytest.raises(Refusal) as exc:
         staff_save(user=user, profile=profile,
                    credentials=[Credential(type="CHW", license_number="C1",
                                            expires=date(2030, 1, 1))],
@@ -59,7 +60,7 @@ def test_qualified_role_is_saved_with_its_group_and_history():
 
 def test_editing_away_a_needed_licence_is_refused_and_keeps_the_old_one():
     nurse = make_staff("senior_care_manager", credentials=("RN",))
-    with pytest.raises(QualificationRefused) as exc:
+    with pytest.raises(Refusal) as exc:
         staff_save(user=nurse.user, profile=nurse, credentials=[],
                    roles=list(nurse.roles.all()), trainings=[])
     assert "Senior care manager (PS IV.B.2.a)" in exc.value.messages[0]
@@ -70,7 +71,7 @@ def test_expired_licence_cannot_carry_a_new_role():
     user, profile = new_staff()
     expired = Credential(type="NP", license_number="NP1",
                          expires=timezone.localdate() - timedelta(days=1))
-    with pytest.raises(QualificationRefused) as exc:
+    with pytest.raises(Refusal) as exc:
         staff_save(user=user, profile=profile, credentials=[expired],
                    roles=[RoleAssignment(role="senior_medical_professional")], trainings=[])
     assert "expired" in exc.value.messages[0]
@@ -110,7 +111,7 @@ def test_a_qualified_unlicensed_coordinator_may_cover_one_who_is_an_rn():
 def test_an_unqualified_backup_is_refused_naming_what_is_missing():
     np_colleague = make_staff("senior_medical_professional", credentials=("NP",))
     user, profile = new_staff()
-    with pytest.raises(QualificationRefused) as exc:
+    with pytest.raises(Refusal) as exc:
         staff_save(user=user, profile=profile, trainings=[],
                    credentials=[Credential(type="RN", license_number="RN7",
                                            expires=date(2030, 1, 1))],
@@ -127,7 +128,7 @@ def test_an_unqualified_backup_is_refused_naming_what_is_missing():
 
 def test_a_staff_member_cannot_be_their_own_backup():
     coordinator = make_staff("care_coordinator")
-    with pytest.raises(QualificationRefused) as exc:
+    with pytest.raises(Refusal) as exc:
         staff_save(user=coordinator.user, profile=coordinator, credentials=[], trainings=[],
                    roles=[*coordinator.roles.all(),
                           RoleAssignment(role="care_coordinator", is_backup=True,
@@ -139,7 +140,7 @@ def test_a_staff_member_cannot_be_their_own_backup():
 def test_backup_cannot_cover_someone_without_that_role():
     coordinator = make_staff("care_coordinator")
     user, profile = new_staff(education="bachelor")
-    with pytest.raises(QualificationRefused) as exc:
+    with pytest.raises(Refusal) as exc:
         staff_save(user=user, profile=profile, credentials=[], trainings=[],
                    roles=[RoleAssignment(role="family_support", is_backup=True,
                                          covers=coordinator)])
@@ -198,7 +199,7 @@ def test_a_coordinator_without_target_population_years_is_listed_and_keeps_the_r
     assert list(legacy.roles.values_list("role", flat=True)) == ["care_coordinator"]
     assert legacy.history.count() == versions
     # Saving them unchanged is refused for the same reason, and keeps everything.
-    with pytest.raises(QualificationRefused) as exc:
+    with pytest.raises(Refusal) as exc:
         staff_save(user=legacy.user, profile=legacy, credentials=[], trainings=[],
                    roles=list(legacy.roles.all()))
     assert exc.value.messages == row.problems

@@ -4,10 +4,11 @@ change or delete events here."""
 from django.contrib import admin
 
 from cares.base.audit.models import AuditEvent
+from cares.base.toolkit import ReadOnlyAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "priority", "member_id", "object_type",
                     "object_id", "client_address"]
     list_filter = ["action", "priority"]
@@ -15,12 +16,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     date_hierarchy = "at"
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

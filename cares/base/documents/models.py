@@ -7,6 +7,7 @@ Files live outside any public URL (``STORAGES["private"]``) and are served only 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +19,6 @@ RESPONDER_CARD_KIND = "emergency_card"
 
 
 def private_storage():
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 

@@ -7,7 +7,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from cares.base.staff.models import Credential, Role, RoleAssignment, StaffProfile, Training, User
+from cares.base.staff.models import (
+    Credential,
+    Program,
+    Role,
+    RoleAssignment,
+    StaffProfile,
+    Training,
+    User,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -89,6 +97,20 @@ class StaffForm(forms.ModelForm):
             if self.instance.pk else {}
         return [existing.get(role) or RoleAssignment(role=role, is_backup=False)
                 for role in self.cleaned_data["roles"]]
+
+
+
+class ProgramSettingsForm(forms.ModelForm):
+    """The program record: its name and contact details (on every letter) and the lengths
+    the PS leaves to the program, which the deadline rule book reads."""
+
+    LENGTHS = ("transition_plan_days", "contact_interval_days", "discharge_follow_up_days",
+               "icp_update_days")
+
+    class Meta:
+        model = Program
+        fields = ["name", "phone", "address", "transition_plan_days", "contact_interval_days",
+                  "discharge_follow_up_days", "icp_update_days"]
 
 
 class FinalInstancesMixin:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,12 +82,35 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name
 
 
+def _length(label: str, default: int, help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label, default=default, help_text=help_text,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
+
+
 class Program(models.Model):
-    """The CARES program provider (its name and contact details appear on letters)."""
+    """The CARES program provider (its name and contact details appear on letters), and the
+    program's own settings: the lengths the PS leaves to the program (deadlines.md notes),
+    which the deadline rule book reads from here. The program director edits them."""
 
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    transition_plan_days = _length(
+        _("transition-to-adulthood plan (days)"), 60,
+        _("Days from the 16th birthday (or enrollment, if later) to the transition plan "
+          "(PS VI.C sets the start, the program the length)."))
+    contact_interval_days = _length(
+        _("contact interval (days)"), 30,
+        _("Longest gap between two face-to-face or telehealth contacts (PS VI.B.1.a)."))
+    discharge_follow_up_days = _length(
+        _("discharge follow-up window (days)"), 7,
+        _("Days from a hospital or emergency-department discharge to the follow-up "
+          "(PS VI.B.1.i)."))
+    icp_update_days = _length(
+        _("ICP update window (days)"), 30,
+        _("Days from a review that finds the ICP must change to the new ICP version "
+          "(PS VI.A.1.b.3, VI.D.1.c)."))
     history = HistoricalRecords()
 
     class Meta:

@@ -237,12 +237,11 @@ def check_backup(role: str, facts: StaffFacts, on: date, *, covered_name: str = 
 
 @dataclass(frozen=True)
 class RoleClaim:
-    """A role someone is to hold: primary, or backup coverage of a colleague. ``covered`` (the
-    colleague's facts) plays no part in the check: PS IV.A.4 compares with the position."""
+    """A role someone is to hold: primary, or backup coverage of a colleague (named by
+    ``covered_name`` only: PS IV.A.4 compares a backup with the position, not the colleague)."""
 
     role: str
     is_backup: bool = False
-    covered: StaffFacts | None = None
     covered_name: str = ""
 
 
@@ -278,13 +277,34 @@ class ProgramCheck:
     detail: str
 
 
+def _names(entries) -> str:
+    return ", ".join(sorted(e.name for e in entries)) or _("none")
+
+
+def _director_check(staff: list[StaffEntry], on: date) -> ProgramCheck:
+    """PS IV.B.1.a: a qualified program director, or why each one falls short."""
+    directors = [e for e in staff if Role.PROGRAM_DIRECTOR in e.roles]
+    qualified = [e for e in directors if not check_program_director(e.facts, on)]
+    if qualified:
+        detail = _("Qualified program director: %(names)s.") % {"names": _names(qualified)}
+    elif not directors:
+        detail = _("No active program director.")
+    else:
+        detail = "; ".join(
+            f"{e.name}: " + "; ".join(check_program_director(e.facts, on)) for e in directors
+        )
+    return ProgramCheck(
+        key="program_director_qualified",
+        title=_("The program director is an MD, DO, NP or PA with the required experience"),
+        citation="PS IV.B.1.a",
+        ok=bool(qualified),
+        detail=detail,
+    )
+
+
 def program_checks(staff: Iterable[StaffEntry], on: date) -> list[ProgramCheck]:
     """Each program-level staffing check with its result and a plain-words detail."""
     staff = list(staff)
-
-    def names(entries):
-        return ", ".join(sorted(e.name for e in entries)) or _("none")
-
     rns = [e for e in staff if CredentialType.RN in e.facts.current_licenses(on)]
     sws = [e for e in staff if e.facts.current_licenses(on) & SOCIAL_WORK]
     scms = [e for e in staff if Role.SENIOR_CARE_MANAGER in e.roles]
@@ -297,19 +317,6 @@ def program_checks(staff: Iterable[StaffEntry], on: date) -> list[ProgramCheck]:
         if Role.SENIOR_MEDICAL_PROFESSIONAL in e.roles
         and e.facts.current_licenses(on) & PHYSICIAN_LEVEL
     ]
-    directors = [e for e in staff if Role.PROGRAM_DIRECTOR in e.roles]
-    qualified_directors = [e for e in directors if not check_program_director(e.facts, on)]
-
-    def director_detail() -> str:
-        if qualified_directors:
-            return _("Qualified program director: %(names)s.") % {
-                "names": names(qualified_directors)}
-        if not directors:
-            return _("No active program director.")
-        return "; ".join(
-            f"{e.name}: " + "; ".join(check_program_director(e.facts, on)) for e in directors
-        )
-
     return [
         ProgramCheck(
             key="rn_and_social_worker",
@@ -317,7 +324,7 @@ def program_checks(staff: Iterable[StaffEntry], on: date) -> list[ProgramCheck]:
             citation="PS IV.A.3",
             ok=bool(rns and sws),
             detail=_("Registered nurses: %(rns)s. Social workers: %(sws)s.")
-            % {"rns": names(rns), "sws": names(sws)},
+            % {"rns": _names(rns), "sws": _names(sws)},
         ),
         ProgramCheck(
             key="senior_care_manager_licensed",
@@ -325,20 +332,14 @@ def program_checks(staff: Iterable[StaffEntry], on: date) -> list[ProgramCheck]:
             citation="PS IV.B.2.a.2",
             ok=bool(licensed_scms),
             detail=_("Licensed senior care managers: %(names)s (of %(n)d senior care "
-                     "managers).") % {"names": names(licensed_scms), "n": len(scms)},
+                     "managers).") % {"names": _names(licensed_scms), "n": len(scms)},
         ),
         ProgramCheck(
             key="senior_medical_professional",
             title=_("A senior medical professional (MD, DO, NP or PA) is on staff"),
             citation="PS IV.A.2",
             ok=bool(smps),
-            detail=_("Senior medical professionals: %(names)s.") % {"names": names(smps)},
+            detail=_("Senior medical professionals: %(names)s.") % {"names": _names(smps)},
         ),
-        ProgramCheck(
-            key="program_director_qualified",
-            title=_("The program director is an MD, DO, NP or PA with the required experience"),
-            citation="PS IV.B.1.a",
-            ok=bool(qualified_directors),
-            detail=director_detail(),
-        ),
+        _director_check(staff, on),
     ]

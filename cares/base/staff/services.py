@@ -9,18 +9,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cares.base import events
 from cares.base.access import ADMIN_ROLES, ROLE_GROUPS
 from cares.base.staff.models import Credential, RoleAssignment, StaffProfile, Training, User
 from cares.base.staff.qualifications import RoleClaim, StaffFacts, check_roles
-
-
-class QualificationRefused(ValidationError):
-    """A role assignment failed its PS IV check; ``messages`` name every unmet requirement."""
+from cares.base.toolkit import refuse
 
 
 def staff_role_problems(*, profile: StaffProfile, credentials: Sequence[Credential],
@@ -89,11 +86,11 @@ def staff_save(*, user: User, profile: StaffProfile, credentials: Sequence[Crede
                password: str | None = None) -> StaffProfile:
     """Create or update a staff member with exactly these credentials, roles and trainings.
 
-    Raises QualificationRefused (and saves nothing) when any role fails its check.
+    Raises ``Refusal`` (and saves nothing) when any role fails its check; its ``messages``
+    name every unmet requirement.
     """
     problems = staff_role_problems(profile=profile, credentials=credentials, roles=roles)
-    if problems:
-        raise QualificationRefused(problems)
+    refuse(problems)
 
     stored_user = User.objects.filter(pk=user.pk).first() if user.pk else None
     stored_profile = StaffProfile.objects.filter(pk=profile.pk).first() if profile.pk else None
@@ -111,9 +108,7 @@ def staff_save(*, user: User, profile: StaffProfile, credentials: Sequence[Crede
         _replace_children(profile, RoleAssignment, roles)
         _replace_children(profile, Training, trainings)
     staff_sync_groups(profile=profile)
-    from cares.deadlines.services import refresh_staff_deadlines
-
-    refresh_staff_deadlines(profile.pk)
+    events.tell(events.staff_facts_changed, staff_id=profile.pk)  # training deadlines
     return profile
 
 

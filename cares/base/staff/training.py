@@ -1,8 +1,10 @@
 """Staff training requirements (PS V): which initial topics each role needs, when initial
 training is due, and whether initial and annual training are up to date on a date.
 
-Pure functions over plain values. The deadline rule book (deadlines.md, rules
-``staff_initial_training`` and ``staff_annual_training``) is computed from these.
+Pure functions over plain values. The two training rules of the deadline rule book
+(deadlines.md ``staff_initial_training`` and ``staff_annual_training``) are computed here, in
+the base, because the staff pages need them too: ``training_cycles`` gives their deadlines
+and the rule book (``cares.deadlines.rules.compute_staff``) gives each its status.
 """
 
 from __future__ import annotations
@@ -77,23 +79,60 @@ def initial_training_completed_on(roles: Iterable[str],
     return max(earliest[t] for t in required), ()
 
 
+@dataclass(frozen=True)
+class StaffTrainingFacts:
+    hire_date: date
+    roles: tuple[str, ...]
+    trainings: tuple[tuple[str, date], ...]  # (topic, completed)
+
+
+@dataclass(frozen=True)
+class TrainingCycle:
+    """One deadline of a training rule on a date, before the rule book gives it a status."""
+
+    rule: str  # "staff_initial_training" | "staff_annual_training"
+    start: date
+    due: date
+    satisfied_on: date | None
+    cycle: int = 0
+
+
+def training_cycles(f: StaffTrainingFacts, on: date) -> list[TrainingCycle]:
+    """Initial training from the hire date (reading 11), then the annual chain from its
+    completion (reading 5: each cycle is satisfied by the earliest annual training strictly
+    after its anchor, which anchors the next; an unsatisfied cycle ends the chain), as known
+    on ``on``."""
+    if f.hire_date > on:
+        return []
+    completed_on, _missing = initial_training_completed_on(f.roles, f.trainings, on)
+    found = [TrainingCycle("staff_initial_training", f.hire_date,
+                           initial_training_due(f.hire_date), completed_on)]
+    annuals = sorted(d for topic, d in f.trainings if topic == "annual" and d <= on)
+    anchor, cycle = completed_on, 0
+    while anchor is not None and anchor <= on:
+        satisfied = next((d for d in annuals if d > anchor), None)
+        found.append(TrainingCycle("staff_annual_training", anchor,
+                                   anchor + relativedelta(months=ANNUAL_TRAINING_MONTHS),
+                                   satisfied, cycle))
+        anchor, cycle = satisfied, cycle + 1
+    return found
+
+
 def training_status(hire_date: date, roles: Iterable[str],
                     trainings: Iterable[tuple[str, date]], on: date) -> TrainingStatus:
     """Initial training first; once complete, the current cycle of annual training, read from
-    the rule book (``staff_annual_training``) rather than computed a second time."""
-    from cares.deadlines.rules import OVERDUE, StaffTrainingFacts, compute_staff
-
+    the rule's cycles (``training_cycles``) rather than computed a second time."""
     trainings = tuple(trainings)
     roles = tuple(roles)
     completed_on, missing = initial_training_completed_on(roles, trainings, on)
     if completed_on is None:
         due = initial_training_due(hire_date)
         return TrainingStatus("overdue" if on > due else "due", due, None, missing)
-    annual = [d for d in compute_staff(StaffTrainingFacts(hire_date, roles, trainings), on)
-              if d.rule == "staff_annual_training"]
+    annual = [c for c in training_cycles(StaffTrainingFacts(hire_date, roles, trainings), on)
+              if c.rule == "staff_annual_training"]
     if not annual:  # hired after ``on``: no deadline exists yet
         return TrainingStatus("complete", completed_on + relativedelta(
             months=ANNUAL_TRAINING_MONTHS), completed_on)
     current = annual[-1]  # a chain ends with its one unsatisfied cycle
-    return TrainingStatus("overdue" if current.status == OVERDUE else "complete", current.due,
-                          current.start)
+    overdue = current.satisfied_on is None and on > current.due
+    return TrainingStatus("overdue" if overdue else "complete", current.due, current.start)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.staff_edit_view, name="edit"),
     path("<int:pk>/enrollment-link/", views.staff_enrollment_link_view,
          name="enrollment_link"),
+    path("program/", views.program_settings_view, name="program_settings"),
 ]

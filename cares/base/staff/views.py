@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +16,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cares.base.access import MANAGE_STAFF, permission_required
 from cares.base.staff.enrollment import enrollment_link_issue
-from cares.base.staff.forms import BackupFormSet, CredentialFormSet, StaffForm, TrainingFormSet
-from cares.base.staff.models import EnrollmentLink, StaffProfile, User
+from cares.base.staff.forms import (
+    BackupFormSet,
+    CredentialFormSet,
+    ProgramSettingsForm,
+    StaffForm,
+    TrainingFormSet,
+)
+from cares.base.staff.models import EnrollmentLink, Program, StaffProfile, User
 from cares.base.staff.selectors import program_check_results, staff_get, staff_list, staff_status
 from cares.base.staff.services import staff_save
+from cares.base.toolkit import form_flow, save_and_audit
 
 
 @permission_required(MANAGE_STAFF)
@@ -101,7 +109,7 @@ def staff_edit_view(request, pk: int | None = None):
                     trainings=formsets["trainings"].final_instances(),
                     password=form.cleaned_data.get("password") or None,
                 )
-            except ValidationError as exc:  # QualificationRefused among them
+            except ValidationError as exc:  # Refusal among them
                 refused = exc.messages
                 if not pk:
                     # The transaction rolled back: the new records must not look saved.
@@ -116,4 +124,35 @@ def staff_edit_view(request, pk: int | None = None):
         "formsets": formsets,
         "refused": refused,
         "profile": profile if pk else None,
+    })
+
+
+# --- Program settings (the program director) ----------------------------------------------------
+
+CHANGE_PROGRAM = "staff.change_program"
+
+
+@transaction.atomic
+def _program_save(program: Program, actor: User) -> Program:
+    return save_and_audit(program, actor=actor)  # audited; django-simple-history keeps history
+
+
+@permission_required(CHANGE_PROGRAM)
+def program_settings_view(request):
+    """The program record: name and contact details, and the program's own lengths that the
+    deadline rule book reads (deadlines.md notes). Every change is audited, with history."""
+    program = Program.objects.order_by("pk").first() or Program()
+    form = ProgramSettingsForm(request.POST if request.method == "POST" else None,
+                               instance=program)
+    saved, refused = form_flow(request, [form], lambda: _program_save(form.instance,
+                                                                     request.user))
+    if saved is not None:
+        messages.success(request, _("Saved the program settings."))
+        return redirect("staff:program_settings")
+    history = program.history.select_related("history_user").order_by(
+        "-history_date")[:20] if program.pk else []
+    return render(request, "staff/program_settings.html", {
+        "form": form, "refused": refused, "program": program, "history": history,
+        "lengths": [form[name] for name in ProgramSettingsForm.LENGTHS],
+        "details": [form[name] for name in ("name", "phone", "address")],
     })

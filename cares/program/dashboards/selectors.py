@@ -20,8 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from cares.base.staff.models import Role, RoleAssignment
 from cares.deadlines.models import Deadline
 from cares.deadlines.rules import OVERDUE, RULES
-from cares.program.dashboards.periods import Period
-from cares.program.dashboards.statuses import (
+from cares.deadlines.statuses import (
     AGES,
     COLUMNS,
     age_q,
@@ -31,6 +30,7 @@ from cares.program.dashboards.statuses import (
     raw_counts,
     status_q,
 )
+from cares.program.dashboards.periods import Period
 from members.models import CareTeamMember, Episode, EpisodeStatus, Member
 from notices.models import Letter, LetterKind
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.db.models import Q
 
 from cares.base.staff.models import (
@@ -35,7 +36,7 @@ from cares.base.staff.qualifications import (
 )
 from cares.base.staff.training import TrainingStatus, training_status
 
-LICENCE_WINDOW_DAYS = 60
+LICENCE_WINDOW_DAYS = settings.CARES_LICENSE_EXPIRY_WARNING_DAYS  # defined once, a setting
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,6 @@ def staff_summary(today: date) -> StaffSummary:
     for pk, p in sorted(active, key=lambda i: (i[1].user_last_name, i[1].user_first_name,
                                                i[0])):
         claims = [RoleClaim(role=r.role, is_backup=r.is_backup,
-                            covered=facts[r.covers_id] if r.covers_id else None,
                             covered_name=name(profiles[r.covers_id]) if r.covers_id else "")
                   for r in roles[pk]]
         training = training_status(p.hire_date, [r.role for r in roles[pk]], trainings[pk],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cares.deadlines.rules import RULES
+from cares.deadlines.statuses import AGES, COLUMNS
 from cares.program.dashboards.periods import Period
 from cares.program.dashboards.selectors import (
     CaseloadRow,
@@ -16,7 +17,6 @@ from cares.program.dashboards.selectors import (
     RuleRow,
 )
 from cares.program.dashboards.staffing import StaffSummary
-from cares.program.dashboards.statuses import AGES, COLUMNS
 from cares.program.dashboards.worklist import BirthdayItem, DeadlineItem, ReferralItem
 from members.models import EpisodeStatus
 

@@ -31,11 +31,11 @@ from cares.base.access import (
 )
 from cares.base.audit.services import audit_members_listed
 from cares.deadlines.rules import OVERDUE, RULES, STATUSES
+from cares.deadlines.statuses import AGES, COLUMNS, LABELS
 from cares.program.dashboards import selectors, tables, worklist
 from cares.program.dashboards.exports import csv_export
 from cares.program.dashboards.periods import KINDS, Period, period_from_query
 from cares.program.dashboards.staffing import staff_summary
-from cares.program.dashboards.statuses import AGES, COLUMNS, LABELS
 from members.access import visible_members
 from members.models import EpisodeStatus
 from members.selectors import status_label

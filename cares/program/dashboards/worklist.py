@@ -20,10 +20,12 @@ from django.db.models.functions import Cast
 from cares.base.access import staff_profile
 from cares.deadlines.models import Deadline
 from cares.deadlines.rules import OPEN, OVERDUE, RULES, referral_follow_up_due
+from cares.deadlines.statuses import DUE_SOON_DAYS, status_q
 from cares.program.dashboards.actions import REFERRAL_RULES, action_url, has_form
-from cares.program.dashboards.statuses import status_q
 from members.access import visible_members
 from members.models import (
+    MAX_AGE,
+    TRANSITION_FROM_AGE,
     CareTeamMember,
     Episode,
     Member,
@@ -32,10 +34,11 @@ from members.models import (
     ServiceReferral,
 )
 
-SOON_DAYS = 7
+SOON_DAYS = DUE_SOON_DAYS  # "due soon", defined once in the deadline engine
 MONTH_DAYS = 30
 RELEASE_DAYS = 30
-BIRTHDAYS = {16: 90, 21: 183}  # age -> look-ahead in days (21: from 20½, PS VI.C.5)
+# age -> look-ahead in days (21: from 20½, PS VI.C.5)
+BIRTHDAYS = {TRANSITION_FROM_AGE: 90, MAX_AGE: 183}
 LIMIT = 100  # rows shown per section; the CSV export has them all
 
 
@@ -158,7 +161,7 @@ def referrals_waiting(user, today: date, *, limit: int | None = LIMIT) -> list[R
     return out
 
 
-def _born_between(years: int, first: date, last: date) -> tuple[date, date]:
+def born_between(years: int, first: date, last: date) -> tuple[date, date]:
     """The dates of birth whose ``years``-th birthday falls in ``first``..``last``.
     ``dob + relativedelta(years=...)`` is monotonic in ``dob``, so step the edges."""
     step = relativedelta(years=years)
@@ -191,7 +194,7 @@ def birthdays_soon(user, today: date, *, limit: int | None = LIMIT) -> list[Birt
     """Members turning 16 (transition planning starts, PS VI.C) within 90 days or 21
     (transfer to adult care, PS VI.C.5; flagged from 20½) within six months, whose episode
     is still open, soonest first."""
-    ranges = {age: _born_between(age, today, today + timedelta(days=days))
+    ranges = {age: born_between(age, today, today + timedelta(days=days))
               for age, days in BIRTHDAYS.items()}
     when = Q()
     for lo, hi in ranges.values():

@@ -30,14 +30,15 @@ from datetime import date, timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cares.deadlines.statuses import AGES
+from cares.program.dashboards import selectors, worklist
 from cares.program.dashboards.periods import Period
-from cares.program.dashboards.statuses import AGES
 from cares.program.dashboards.worklist import (
     BIRTHDAYS,
     MONTH_DAYS,
     RELEASE_DAYS,
     SOON_DAYS,
-    _born_between,
+    born_between,
 )
 from members.models import Episode
 
@@ -136,8 +137,6 @@ def dashboard_baseline(period: Period, today: date) -> Counter:
 
 def dashboard_numbers(period: Period, today: date) -> Counter:
     """The same numbers, from the selectors the dashboard page calls."""
-    from cares.program.dashboards import selectors
-
     out = Counter()
     rules, _total = selectors.compliance_by_rule(period, today)
     for row in rules:
@@ -164,7 +163,8 @@ def worklist_baseline(staff_id: int, today: date) -> tuple:
     mine = ("SELECT c.member_id FROM members_careteammember c "
             "WHERE c.staff_id = %s AND c.until IS NULL")
     closed = tuple(Episode.CLOSED)
-    ranges = [_born_between(age, today, today + timedelta(days=days))
+    closed_in = ", ".join(["%s"] * len(closed))
+    ranges = [born_between(age, today, today + timedelta(days=days))
               for age, days in BIRTHDAYS.items()]
     births = " OR ".join("(m.date_of_birth >= %s AND m.date_of_birth <= %s)" for _ in ranges)
     latest = LATEST_STATUS_SQL.format(member="{m}")
@@ -182,10 +182,10 @@ def worklist_baseline(staff_id: int, today: date) -> tuple:
             WHERE r.member_id IN ({mine}) AND r.scheduled_on <= %s AND r.exception_reason = ''
               AND NOT EXISTS (SELECT 1 FROM members_referralfollowup f
                                WHERE f.referral_id = r.id)
-              AND {latest.format(m="r.member_id")} NOT IN (%s, %s)),
+              AND {latest.format(m="r.member_id")} NOT IN ({closed_in})),
           (SELECT COUNT(*) FROM members_member m
             WHERE m.id IN ({mine}) AND ({births})
-              AND {latest.format(m="m.id")} NOT IN (%s, %s)),
+              AND {latest.format(m="m.id")} NOT IN ({closed_in})),
           (SELECT COUNT(*) FROM members_releaseofinformation o
             WHERE o.member_id IN ({mine}) AND o.revoked_on IS NULL AND o.signed_on <= %s
               AND o.expires_on >= %s AND o.expires_on <= %s)
@@ -202,8 +202,6 @@ def worklist_baseline(staff_id: int, today: date) -> tuple:
 
 def worklist_numbers(user, today: date) -> tuple:
     """The same numbers, from the selectors the worklist page calls."""
-    from cares.program.dashboards import worklist
-
     counts = worklist.section_counts(user, today)
     return (counts["overdue"], counts["week"], counts["month"],
             len(worklist.referrals_waiting(user, today, limit=None)),

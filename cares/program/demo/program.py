@@ -20,6 +20,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -27,17 +28,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from careplans.models import (
-    Assessment,
-    AssessmentKind,
-    CarePlan,
-    CarePlanDelivery,
-    CarePlanStatus,
-)
-from cares.base.staff.models import (
-    Role,
-)
+from careplans.models import Assessment, AssessmentKind, CarePlan, CarePlanStatus
+from cares.base.staff.models import Role
+from cares.deadlines.services import refresh_deadlines
 from cares.program.demo.accounts import FIRST, LAST, ProgramStaff, ensure_program_staff
+from cares.program.demo.batch import Batch, insert
 from members.models import (
     CareTeamMember,
     EligibilityEvaluation,
@@ -48,7 +43,6 @@ from members.models import (
     Guardian,
     Member,
     MonitoringReview,
-    ReferralFollowUp,
     ReleaseOfInformation,
     Removal,
     ServiceReferral,
@@ -92,19 +86,30 @@ def _weighted(rng: random.Random, pairs) -> str:
 
 # --- Members ------------------------------------------------------------------------------------
 
+ENROLLED = ("enrolled", "removal_initiated", "terminated")
+
+
 @dataclass
-class Batch:
-    """The rows of a chunk of members, in the order they must be inserted."""
+class EpisodePlan:
+    """What one episode's dependent rows need once it has an id."""
 
-    members: list = field(default_factory=list)
-    episodes: list = field(default_factory=list)  # (member, Episode)
-    after_episode: list = field(default_factory=list)  # callables(episode) -> rows
-    rows: dict = field(default_factory=dict)  # model -> list of rows with saved parents
-    plans: list = field(default_factory=list)  # (member, [CarePlan v1, v2, ...], deliveries)
-    referrals: list = field(default_factory=list)  # (ServiceReferral, follow-up date | None)
+    status: str
+    evaluated: date
+    consent: date
+    effective: date
+    moves: list = field(default_factory=list)  # (from status, to status, on)
+    closing: tuple[str, str] | None = None  # (closure reason, note) before enrollment
+    removal: Removal | None = None
+    termination: date | None = None
 
-    def add(self, model, row) -> None:
-        self.rows.setdefault(model, []).append(row)
+    @property
+    def enrolled(self) -> bool:
+        return self.status in ENROLLED
+
+    @property
+    def was_evaluated(self) -> bool:
+        return self.status not in ("referred", "closed_unenrolled") or bool(
+            self.closing and self.closing[0] == "withdrew")
 
 
 class MemberHistory:
@@ -175,92 +180,97 @@ class MemberHistory:
     def episode_rows(self, member: Member, status: str, referred: date, last: bool,
                      ) -> tuple[Episode, Callable]:
         """The episode, and a callable that makes its dependent rows once it has an id."""
-        rng, today = self.rng, self.today
         episode = Episode(member=member, referral_date=referred, status=status,
-                          referral_source=rng.choice(SOURCES),
+                          referral_source=self.rng.choice(SOURCES),
                           referring_entity="Example Pediatrics")
-        moves = [("", EpisodeStatus.REFERRED, referred)]
         evaluated = referred + self.days(1, 6)
         consent = evaluated + self.days(0, 7)
-        effective = consent + self.days(0, 10)
-        enrolled = status in ("enrolled", "removal_initiated", "terminated")
-        termination = None
-        # Closed before enrollment (PS VIII, reading 12): found not eligible at the
-        # evaluation, or (closed_unenrolled) declined, withdrew or could not be reached.
-        closing = None
+        plan = EpisodePlan(status, evaluated, consent, effective=consent + self.days(0, 10),
+                           moves=[("", EpisodeStatus.REFERRED, referred)])
+        self.evaluation(episode, plan)
+        if plan.enrolled:
+            episode.effective_date = plan.effective
+            episode.primary_contact = self.coordinator
+            plan.moves.append(("consented", "enrolled", plan.effective))
+        if status in ("removal_initiated", "terminated"):
+            self.removal(episode, plan, last)
+        return episode, partial(self.episode_dependents, plan)
+
+    def evaluation(self, episode: Episode, plan: EpisodePlan) -> None:
+        """Closed before enrollment (PS VIII, reading 12): found not eligible at the
+        evaluation, or (closed_unenrolled) declined, withdrew or could not be reached."""
+        status, evaluated = plan.status, plan.evaluated
         if status == "closed_unenrolled":
-            closing = rng.choice(CLOSINGS)
-            episode.closed_on = min(evaluated + self.days(5, 40), today)
-            episode.closure_reason, episode.closure_note = closing
-        if status not in ("referred", "closed_unenrolled") or (
-                closing and closing[0] == "withdrew"):
+            plan.closing = self.rng.choice(CLOSINGS)
+            episode.closed_on = min(evaluated + self.days(5, 40), self.today)
+            episode.closure_reason, episode.closure_note = plan.closing
+        if plan.was_evaluated:
             ok = status != "ineligible"
-            moves.append(("referred", "eligible" if ok else "ineligible", evaluated))
+            plan.moves.append(("referred", "eligible" if ok else "ineligible", evaluated))
         if status == "ineligible":
             episode.closed_on, episode.closure_reason = evaluated, "ineligible"
-        if closing:
-            before = "eligible" if closing[0] == "withdrew" else "referred"
-            moves.append((before, "closed_unenrolled", episode.closed_on))
-        if status in ("consented", *("enrolled", "removal_initiated", "terminated")):
-            moves.append(("eligible", "consented", consent))
-        if enrolled:
-            episode.effective_date = effective
-            episode.primary_contact = self.coordinator
-            moves.append(("consented", "enrolled", effective))
-        removal = None
-        if status in ("removal_initiated", "terminated"):
-            if status == "terminated":
-                latest = today - timedelta(days=5 if last else 60)
-                span = max((latest - effective).days, 60)
-                termination = min(effective + self.days(60, span), latest)
-                initiated = termination - self.days(14, 45)
-            else:
-                initiated = today - self.days(0, 25)
-                termination = None
-            initiated = max(initiated, effective + timedelta(days=1))
-            moves.append(("enrolled", "removal_initiated", initiated))
-            planned = termination or initiated + self.days(20, 60)
-            complete = status == "terminated" or self.chance(0.3)
-            plan_done = (termination - self.days(1, 10)) if termination else \
-                self.known(initiated + self.days(1, 20))
-            removal = Removal(
-                initiated_on=initiated, reason=rng.choice(REASONS),
-                planned_termination_date=planned,
-                consent_signed_on=initiated if complete else None,
-                consent_signed_by="Parent Example" if complete else "",
-                recommendations="Continue the home program." if complete else "",
-                referrals="None needed" if complete else "",
-                services_in_place="PCP follow-up every 3 months." if complete else "",
-                medications="As listed by the PCP." if complete else "",
-                plan_completed_on=max(plan_done, initiated) if complete and plan_done else None)
-            if termination:
-                episode.termination_date = termination
-                moves.append(("removal_initiated", "terminated", termination))
+        if plan.closing:
+            before = "eligible" if plan.closing[0] == "withdrew" else "referred"
+            plan.moves.append((before, "closed_unenrolled", episode.closed_on))
+        if status in ("consented", *ENROLLED):
+            plan.moves.append(("eligible", "consented", plan.consent))
 
-        def dependents(saved: Episode) -> None:
-            for before, after, on in moves:
-                self.batch.add(EpisodeStatusChange, EpisodeStatusChange(
-                    episode=saved, from_status=before, to_status=after, on=on))
-            if status not in ("referred", "closed_unenrolled") or (
-                    closing and closing[0] == "withdrew"):
-                self.batch.add(EligibilityEvaluation, EligibilityEvaluation(
-                    episode=saved, evaluated_on=evaluated, evaluator=self.coordinator,
-                    criteria=["under_21", "masshealth", "medical_complexity"],
-                    eligible=status != "ineligible",
-                    rationale="Synthetic record: meets the criteria."
-                    if status != "ineligible" else "Synthetic record: criteria not met."))
-            if status in ("consented", "enrolled", "removal_initiated", "terminated"):
-                self.batch.add(Engagement, Engagement(
-                    episode=saved, educated_on=evaluated, education_mode="face_to_face",
-                    rights_given_on=consent, choice_explained_on=consent, consent_on=consent,
-                    consent_by="Parent Example", consent_relationship="mother"))
-            if removal is not None:
-                removal.episode = saved
-                self.batch.add(Removal, removal)
-            if enrolled:
-                self.enrolled_history(saved, effective, termination, removal)
+    def removal(self, episode: Episode, plan: EpisodePlan, last: bool) -> None:
+        """Removal initiated (PS IX), and for a terminated episode its termination date."""
+        today, effective = self.today, plan.effective
+        if plan.status == "terminated":
+            latest = today - timedelta(days=5 if last else 60)
+            span = max((latest - effective).days, 60)
+            termination = min(effective + self.days(60, span), latest)
+            initiated = termination - self.days(14, 45)
+        else:
+            initiated = today - self.days(0, 25)
+            termination = None
+        initiated = max(initiated, effective + timedelta(days=1))
+        plan.moves.append(("enrolled", "removal_initiated", initiated))
+        planned = termination or initiated + self.days(20, 60)
+        complete = plan.status == "terminated" or self.chance(0.3)
+        plan_done = (termination - self.days(1, 10)) if termination else \
+            self.known(initiated + self.days(1, 20))
+        plan.removal = Removal(
+            initiated_on=initiated, reason=self.rng.choice(REASONS),
+            planned_termination_date=planned,
+            consent_signed_on=initiated if complete else None,
+            consent_signed_by="Parent Example" if complete else "",
+            recommendations="Continue the home program." if complete else "",
+            referrals="None needed" if complete else "",
+            services_in_place="PCP follow-up every 3 months." if complete else "",
+            medications="As listed by the PCP." if complete else "",
+            plan_completed_on=max(plan_done, initiated) if complete and plan_done else None)
+        if termination:
+            plan.termination = episode.termination_date = termination
+            plan.moves.append(("removal_initiated", "terminated", termination))
 
-        return episode, dependents
+    def episode_dependents(self, plan: EpisodePlan, saved: Episode) -> None:
+        """The rows that need the episode's id: status changes, evaluation, engagement,
+        removal, and an enrolled member's history."""
+        status = plan.status
+        for before, after, on in plan.moves:
+            self.batch.add(EpisodeStatusChange, EpisodeStatusChange(
+                episode=saved, from_status=before, to_status=after, on=on))
+        if plan.was_evaluated:
+            self.batch.add(EligibilityEvaluation, EligibilityEvaluation(
+                episode=saved, evaluated_on=plan.evaluated, evaluator=self.coordinator,
+                criteria=["under_21", "masshealth", "medical_complexity"],
+                eligible=status != "ineligible",
+                rationale="Synthetic record: meets the criteria."
+                if status != "ineligible" else "Synthetic record: criteria not met."))
+        if status in ("consented", *ENROLLED):
+            self.batch.add(Engagement, Engagement(
+                episode=saved, educated_on=plan.evaluated, education_mode="face_to_face",
+                rights_given_on=plan.consent, choice_explained_on=plan.consent,
+                consent_on=plan.consent, consent_by="Parent Example",
+                consent_relationship="mother"))
+        if plan.removal is not None:
+            plan.removal.episode = saved
+            self.batch.add(Removal, plan.removal)
+        if plan.enrolled:
+            self.enrolled_history(saved, plan.effective, plan.termination)
 
     def care_team(self, member: Member, since: date) -> None:
         """The coordinator who took the referral, and sometimes family support staff and a
@@ -283,13 +293,24 @@ class MemberHistory:
     def late(self, on_time: tuple[int, int], late: tuple[int, int], p_late: float) -> timedelta:
         return self.days(*late) if self.chance(p_late) else self.days(*on_time)
 
-    def enrolled_history(self, episode: Episode, effective: date, termination: date | None,
-                         removal: Removal | None) -> None:
-        member, rng = self.member, self.rng
+    def enrolled_history(self, episode: Episode, effective: date,
+                         termination: date | None) -> None:
         end = min(termination or self.today, self.today)
-        referred = episode.referral_date
         # Enrollment letter (PS VIII): 30 days.
         self.letter(episode, LetterKind.ENROLLMENT, effective)
+        finalized = self.assessments_and_plans(episode.referral_date, end)
+        if finalized is None:
+            return
+        self.service_referrals(finalized, end, termination)
+        self.transition_plan(effective, end)
+        self.release_of_information(effective, termination)
+        if termination:
+            self.letter(episode, LetterKind.TERMINATION, termination)
+
+    def assessments_and_plans(self, referred: date, end: date) -> date | None:
+        """The initial assessment and ICP, monitoring and reassessments; the first ICP's
+        finalization date (``None`` when there is none yet: nothing follows it)."""
+        member = self.member
         # Initial assessment and the first ICP (PS VI.A.1, VIII): 60 days from referral.
         assessed = referred + self.late((15, 50), (61, 100), 0.1) if self.chance(0.97) \
             else None
@@ -298,17 +319,22 @@ class MemberHistory:
             member=member, kind=AssessmentKind.INITIAL, completed_on=assessed,
             completed_by=self.coordinator if assessed else None))
         if assessed is None:
-            return
-        plans = []
+            return None
         finalized = self.known(assessed + self.days(0, 12))
         if finalized is None or finalized > end:
-            plans.append(CarePlan(member=member, version=1, status=CarePlanStatus.DRAFT))
-            self.batch.plans.append((plans, {}))
-            return
-        plans.append(CarePlan(member=member, version=1, status=CarePlanStatus.FINALIZED,
-                              finalized_on=finalized))
+            self.batch.plans.append(
+                ([CarePlan(member=member, version=1, status=CarePlanStatus.DRAFT)], {}))
+            return None
+        plans = [CarePlan(member=member, version=1, status=CarePlanStatus.FINALIZED,
+                          finalized_on=finalized)]
         deliveries = {0: self.deliveries(finalized)}
-        # Monitoring every six months (PS VI.D.1), from the finalized ICP.
+        self.monitoring_reviews(finalized, end)
+        self.reassessments(assessed, end, plans, deliveries)
+        self.batch.plans.append((plans, deliveries))
+        return finalized
+
+    def monitoring_reviews(self, finalized: date, end: date) -> None:
+        """Monitoring every six months (PS VI.D.1), from the finalized ICP."""
         anchor = finalized
         while True:
             if self.chance(0.04):
@@ -317,20 +343,22 @@ class MemberHistory:
             if nxt > end:
                 break
             self.batch.add(MonitoringReview, MonitoringReview(
-                member=member, reviewed_on=nxt, services_per_icp=True, services_adequate=True,
-                changes_reflected=True, icp_update_needed=False))
+                member=self.member, reviewed_on=nxt, services_per_icp=True,
+                services_adequate=True, changes_reflected=True, icp_update_needed=False))
             anchor = nxt
-        # Annual reassessment (PS VI.A.1.b), each followed by a new ICP version.
-        anchor = assessed
+
+    def reassessments(self, assessed: date, end: date, plans: list, deliveries: dict) -> None:
+        """Annual reassessment (PS VI.A.1.b), each followed by a new ICP version."""
+        member, anchor = self.member, assessed
         while True:
             if self.chance(0.03):
                 break
             nxt = anchor + self.late((300, 364), (370, 420), 0.08)
             if nxt > end:
                 break
-            kind = _weighted(rng, ((AssessmentKind.ANNUAL, 80),
-                                   (AssessmentKind.ABBREVIATED, 12),
-                                   (AssessmentKind.SIGNIFICANT_CHANGE, 8)))
+            kind = _weighted(self.rng, ((AssessmentKind.ANNUAL, 80),
+                                        (AssessmentKind.ABBREVIATED, 12),
+                                        (AssessmentKind.SIGNIFICANT_CHANGE, 8)))
             self.batch.add(Assessment, Assessment(member=member, kind=kind, completed_on=nxt,
                                                   completed_by=self.coordinator))
             new_on = self.known(nxt + self.days(0, 14))
@@ -340,8 +368,10 @@ class MemberHistory:
                                       status=CarePlanStatus.FINALIZED, finalized_on=new_on))
                 deliveries[len(plans) - 1] = [("en", "paper", new_on + self.days(0, 5))]
             anchor = nxt
-        self.batch.plans.append((plans, deliveries))
-        # Referrals to services and their 30-day follow-ups (PS VI.D.2).
+
+    def service_referrals(self, finalized: date, end: date, termination: date | None) -> None:
+        """Referrals to services and their 30-day follow-ups (PS VI.D.2)."""
+        rng = self.rng
         months = max((end - finalized).days // 30, 1)
         for _n in range(rng.randint(0, max(1, months // 5))):
             referred_on = finalized + self.days(0, max((end - finalized).days, 0))
@@ -355,29 +385,31 @@ class MemberHistory:
                 if follow_up and termination and follow_up > termination:
                     follow_up = None
             self.batch.referrals.append((ServiceReferral(
-                member=member, service=rng.choice(SERVICES), referred_on=referred_on,
+                member=self.member, service=rng.choice(SERVICES), referred_on=referred_on,
                 scheduled_on=scheduled, exception_reason=exception), follow_up))
-        # Transition-to-adulthood plan from 16 (PS VI.C).
-        sixteen = member.date_of_birth + relativedelta(years=16)
+
+    def transition_plan(self, effective: date, end: date) -> None:
+        """Transition-to-adulthood plan from 16 (PS VI.C)."""
+        sixteen = self.member.date_of_birth + relativedelta(years=16)
         if sixteen <= end and not self.chance(0.05):
             recorded = self.known(max(sixteen, effective) + self.late((10, 55), (65, 120), 0.1))
             if recorded and recorded <= end:
-                self.batch.add(TransitionPlan, TransitionPlan(member=member,
+                self.batch.add(TransitionPlan, TransitionPlan(member=self.member,
                                                               recorded_on=recorded))
-        # Release of information: renewed every year, the current one on file (PS VIII).
+
+    def release_of_information(self, effective: date, termination: date | None) -> None:
+        """Release of information: renewed every year, the current one on file (PS VIII)."""
         signed = effective
         while signed + relativedelta(years=1) <= self.today:
             signed += relativedelta(years=1)
         if termination is None:
             self.batch.add(ReleaseOfInformation, ReleaseOfInformation(
-                member=member, party=rng.choice(("Example Public Schools",
-                                                 "Example Children's Hospital",
-                                                 "Example Home Nursing")),
+                member=self.member, party=self.rng.choice(("Example Public Schools",
+                                                           "Example Children's Hospital",
+                                                           "Example Home Nursing")),
                 purpose="Care coordination", scope="Care plan and assessments",
                 signed_on=signed, signed_by="Parent Example",
                 expires_on=signed + relativedelta(years=1) - timedelta(days=1)))
-        if termination:
-            self.letter(episode, LetterKind.TERMINATION, termination)
 
     def deliveries(self, finalized: date) -> list[tuple[str, str, date]]:
         """ICP copies (PS VIII): English paper and electronic, and the same in the primary
@@ -407,48 +439,6 @@ class MemberHistory:
             status=LetterStatus.SENT if sent else LetterStatus.DRAFT, sent_on=sent))
 
 
-def _insert(batch: Batch) -> None:
-    """Insert a chunk's rows, parents before children."""
-    Member.objects.bulk_create([h.member for h in batch.members], batch_size=500)
-    dependents = []
-    episodes = []
-    for history in batch.members:
-        member = history.member
-        history.guardians(member)
-        plan = history.episodes_plan
-        for n, (status, referred) in enumerate(plan):
-            episode, make = history.episode_rows(member, status, referred, n == len(plan) - 1)
-            episodes.append(episode)
-            dependents.append((episode, make))
-        history.care_team(member, plan[-1][1])
-    Episode.objects.bulk_create(episodes, batch_size=500)
-    for episode, make in dependents:
-        make(episode)
-    for model in (EpisodeStatusChange, EligibilityEvaluation, Engagement, Removal,
-                  CareTeamMember, Guardian, Assessment, MonitoringReview, TransitionPlan,
-                  ReleaseOfInformation, Letter):
-        model.objects.bulk_create(batch.rows.get(model, []), batch_size=500)
-    depth = max((len(plans) for plans, _d in batch.plans), default=0)
-    for level in range(depth):
-        level_plans = []
-        for plans, _d in batch.plans:
-            if level < len(plans):
-                if level:
-                    plans[level].previous = plans[level - 1]
-                level_plans.append(plans[level])
-        CarePlan.objects.bulk_create(level_plans, batch_size=500)
-    CarePlanDelivery.objects.bulk_create(
-        [CarePlanDelivery(care_plan=plans[level], language=language, medium=medium,
-                          delivered_on=on, recipient="Parent Example")
-         for plans, deliveries in batch.plans for level, rows in deliveries.items()
-         for language, medium, on in rows], batch_size=500)
-    ServiceReferral.objects.bulk_create([r for r, _f in batch.referrals], batch_size=500)
-    ReferralFollowUp.objects.bulk_create(
-        [ReferralFollowUp(referral=r, followed_up_on=f, with_whom="Parent Example",
-                          services_received=True, met_need=True)
-         for r, f in batch.referrals if f is not None], batch_size=500)
-
-
 def seed_demo_members(n: int, *, today: date | None = None,
                       progress: Callable[[int, int], None] | None = None) -> list[int]:
     """Make sure the synthetic members ``0..n-1`` exist; returns the ids created. Running it
@@ -468,11 +458,9 @@ def seed_demo_members(n: int, *, today: date | None = None,
         for i in wanted[start:start + CHUNK]:
             MemberHistory(i, today, staff, batch).build()
         with transaction.atomic():
-            _insert(batch)
+            insert(batch)
         created.extend(h.member.pk for h in batch.members)
         if progress:
             progress(len(created), len(wanted))
-    from cares.deadlines.services import refresh_deadlines
-
     refresh_deadlines(as_of=today, member_ids=created)
     return created

@@ -21,8 +21,34 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from cares.base.staff.models import StaffProfile
+from cares.deadlines.models import Deadline
+from cares.deadlines.services import refresh_deadlines
 from cares.program.dashboards.periods import period_of
 from cares.program.demo import bench
+from cares.program.demo.accounts import demo_totp_device, seed_demo_staff
+from cares.program.demo.program import seed_demo_members
+from members.models import Member
+
+
+def client_for(key: str) -> Client:
+    """A test client signed in as the demo staff member ``key``, with both factors."""
+    profile = StaffProfile.objects.select_related("user").get(key=key)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(profile.user)
+    session = client.session  # signed in with both factors, as after a real sign-in
+    session[DEVICE_ID_SESSION_KEY] = demo_totp_device(profile.user).persistent_id
+    session.save()
+    return client
+
+
+def page(client: Client, url: str):
+    """A timed page load that must succeed."""
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+    return get
 
 
 class Command(BaseCommand):
@@ -60,44 +86,14 @@ class Command(BaseCommand):
                 connection.creation.destroy_test_db(old_name, verbosity=0)
 
     def run(self, n: int, runs: int, sweep_runs: int) -> None:
-        from cares.base.staff.models import StaffProfile
-        from cares.deadlines.models import Deadline
-        from cares.deadlines.services import refresh_deadlines
-        from cares.program.demo.accounts import demo_totp_device, seed_demo_staff
-        from cares.program.demo.program import seed_demo_members
-        from members.models import Member
-
         today = timezone.localdate()
-        start = time.perf_counter()
-        seed_demo_staff()
-        seed_demo_members(n, today=today, progress=lambda done, total: self.stderr.write(
-            f"  seeded {done}/{total} members", ending="\r"))
-        seconds = time.perf_counter() - start
-        self.stdout.write(f"\nSeeded {Member.objects.count()} members, "
-                          f"{Deadline.objects.count()} stored deadlines in {seconds:.0f} s.")
-
-        def client_for(key: str) -> Client:
-            profile = StaffProfile.objects.select_related("user").get(key=key)
-            client = Client(HTTP_HOST="localhost")
-            client.force_login(profile.user)
-            session = client.session  # signed in with both factors, as after a real sign-in
-            session[DEVICE_ID_SESSION_KEY] = demo_totp_device(profile.user).persistent_id
-            session.save()
-            return client
-
+        self.seed(n, today)
         director, coordinator = client_for("director"), client_for("coordinator")
         coordinator_id = StaffProfile.objects.get(key="coordinator").pk
         member_id = (Deadline.objects.filter(member__isnull=False).values("member")
                      .annotate(n=Count("pk")).order_by("-n", "member")[0]["member"])
         period = period_of("month", today)
         results = []
-
-        def page(client: Client, url: str):
-            def get():
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code)
-                return response
-            return get
 
         ms, queries, _response = bench.timed(page(director, "/dashboard/"), runs)
         base_ms, base_q, numbers = bench.timed(
@@ -118,13 +114,24 @@ class Command(BaseCommand):
                       .annotate(n=Count("pk")))
         results.append(bench.Measure("member page", ms, queries, base_ms, base_q,
                                      dict(numbers) == stored))
+        results.append(self.sweep(today, runs, sweep_runs))
+        self.report(n, results)
 
+    def seed(self, n: int, today) -> None:
+        start = time.perf_counter()
+        seed_demo_staff()
+        seed_demo_members(n, today=today, progress=lambda done, total: self.stderr.write(
+            f"  seeded {done}/{total} members", ending="\r"))
+        seconds = time.perf_counter() - start
+        self.stdout.write(f"\nSeeded {Member.objects.count()} members, "
+                          f"{Deadline.objects.count()} stored deadlines in {seconds:.0f} s.")
+
+    def sweep(self, today, runs: int, sweep_runs: int) -> bench.Measure:
         ms, queries, totals = bench.timed(lambda: refresh_deadlines(as_of=today), sweep_runs)
         base_ms, base_q, numbers = bench.timed(bench.sweep_baseline, runs)
         stored = dict(Deadline.objects.values_list("status").annotate(n=Count("pk")))
-        results.append(bench.Measure("nightly sweep", ms, queries, base_ms, base_q,
-                                     dict(numbers) == stored and not any(totals.values())))
-        self.report(n, results)
+        return bench.Measure("nightly sweep", ms, queries, base_ms, base_q,
+                             dict(numbers) == stored and not any(totals.values()))
 
     def report(self, n: int, results: list[bench.Measure]) -> None:
         self.stdout.write(f"\n{n} members, {connection.vendor}; median of timed runs; baseline: "

@@ -2,6 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from cares.program.demo.accounts import DEMO_PASSWORD, seed_demo_staff
+from cares.program.demo.program import seed_demo_members
 
 
 class Command(BaseCommand):
@@ -31,8 +32,6 @@ class Command(BaseCommand):
             "DEBUG=1 .venv/bin/python manage.py demo_code director@demo.cares-kids.example")
 
     def _members(self, n: int) -> list[int]:
-        from cares.program.demo.program import seed_demo_members
-
         def progress(done: int, total: int) -> None:
             if total > 2000:
                 self.stderr.write(f"  members: {done}/{total}")

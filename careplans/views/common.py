@@ -1,0 +1,54 @@
+"""What the care plan pages share: the bound data, the member's plan or assessment (404
+otherwise), the one form page and the way back to the plan."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from careplans.models import Assessment, CarePlan
+from careplans.selectors import member_plan
+from cares.base.access import may_see_clinical
+
+
+def posted(request):
+    """The submitted data on a POST (bound forms), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def require_clinical(user) -> None:
+    if not may_see_clinical(user):
+        raise PermissionDenied
+
+
+def plan_or_404(member, plan_id: int) -> CarePlan:
+    plan = member_plan(member, plan_id)
+    if plan is None:
+        raise Http404
+    plan.member = member
+    return plan
+
+
+def assessment_or_404(member, assessment_id: int) -> Assessment:
+    assessment = get_object_or_404(member.assessments.select_related("completed_by__user"),
+                                   pk=assessment_id)
+    assessment.member = member
+    return assessment
+
+
+def page(request, member, *, title: str, form, refused: list[str], citation: str = "",
+         intro: str = "", formsets=(), cancel_url: str = "", **extra):
+    """The one form page of the care plan screens."""
+    return render(request, "careplans/form.html", {
+        "member": member, "title": title, "citation": citation, "intro": intro, "form": form,
+        "formsets": formsets, "refused": refused,
+        "cancel_url": cancel_url or reverse("careplans:overview", args=[member.pk]), **extra,
+    })
+
+
+def to_plan(request, plan: CarePlan, message: str):
+    messages.success(request, message)
+    return redirect("careplans:plan", pk=plan.member_id, plan_id=plan.pk)

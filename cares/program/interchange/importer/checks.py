@@ -1,0 +1,161 @@
+"""What a caseload file must hold together before anything is written (interchange.md): keys
+unique and known, the staff qualified for their roles (PS IV.B), and each member's dates in
+the order the rule book needs. Every error names its JSON path, never an identifier's value.
+
+The rules are the services' own: the role check (``check_role``), the age limit (``age_on``,
+``MAX_AGE``), independent choice (``members.services.independent_choice_problems``); the writing
+step then holds each member to the rest of the intake rules (``writing``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cares.base.staff.models import StaffProfile, User
+from cares.base.staff.qualifications import check_role
+from cares.program.interchange.importer.values import day, staff_facts_of
+from members.models import MAX_AGE, Member, ServiceReferral, age_on
+from members.services import independent_choice_problems
+
+
+def _duplicates(items, what: str) -> list[str]:
+    """Identifiers are named by their JSON path, never by their value (no MassHealth ID or
+    e-mail address in an error message or a log)."""
+    errors: list[str] = []
+    seen: dict[str, str] = {}
+    for path, value in items:
+        if value in seen:
+            errors.append(f"{path}: duplicate {what} (also at {seen[value]})")
+        else:
+            seen[value] = path
+    return errors
+
+
+def duplicate_errors(staff: list[dict], members: list[dict]) -> list[str]:
+    return [
+        *_duplicates(((f"staff[{i}].key", s["key"]) for i, s in enumerate(staff)),
+                     "staff key"),
+        *_duplicates(((f"staff[{i}].email", s["email"].lower()) for i, s in enumerate(staff)),
+                     "e-mail"),
+        *_duplicates(((f"members[{i}].key", m["key"]) for i, m in enumerate(members)),
+                     "member key"),
+        *_duplicates(((f"members[{i}].masshealth_id", m["masshealth_id"])
+                      for i, m in enumerate(members)), "MassHealth ID"),
+        *_duplicates(((f"members[{i}].referrals[{j}].key", r["key"])
+                      for i, m in enumerate(members)
+                      for j, r in enumerate(m.get("referrals") or [])), "referral key"),
+    ]
+
+
+def staff_errors(staff: list[dict], today: date) -> list[str]:
+    """Each staff record passes its role's check (PS IV.B) and has its own e-mail address."""
+    errors: list[str] = []
+    for i, record in enumerate(staff):
+        for problem in check_role(record["role"], staff_facts_of(record), today):
+            errors.append(f"staff[{i}]: {problem}")
+        existing = User.objects.filter(email__iexact=record["email"]).exclude(
+            staff_profile__key=record["key"]).first()
+        if existing is not None:
+            errors.append(f"staff[{i}].email: already used by another account")
+    return errors
+
+
+def _referral_errors(m: dict, at: str) -> list[str]:
+    """PS VIII and the PS preamble: born by the referral date and under 21 on it."""
+    born, referred = day(m["date_of_birth"]), day(m["referral_date"])
+    if referred < born:
+        return [f"{at}.referral_date: before the date of birth"]
+    if age_on(born, referred) >= MAX_AGE:
+        return [f"{at}.referral_date: the member is {MAX_AGE} or older on this date "
+                f"(CARES serves members under {MAX_AGE})"]
+    return []
+
+
+def _identity_errors(m: dict, at: str, staff_keys: set[str]) -> list[str]:
+    """A MassHealth ID the database already gives to another member; a primary contact that
+    names no staff member (whether they may be one is the writing step's check)."""
+    errors: list[str] = []
+    if Member.objects.filter(masshealth_id=m["masshealth_id"]).exclude(key=m["key"]).exists():
+        errors.append(f"{at}.masshealth_id: already belongs to another member")
+    contact = m.get("primary_contact")
+    if contact is not None and contact not in staff_keys \
+            and not StaffProfile.objects.filter(key=contact).exists():
+        errors.append(f"{at}.primary_contact: no staff member with key {contact!r}")
+    return errors
+
+
+def _referral_key_errors(m: dict, at: str) -> list[str]:
+    return [f"{at}.referrals[{j}].key: already used by another member"
+            for j, r in enumerate(m.get("referrals") or [])
+            if ServiceReferral.objects.filter(key=r["key"]).exclude(
+                member__key=m["key"]).exists()]
+
+
+def _enrollment_errors(m: dict, at: str) -> list[str]:
+    """Enrollment after the referral, with a primary contact; closed before enrollment
+    (reading 12) only without an enrollment, and not before the referral."""
+    errors: list[str] = []
+    referred = day(m["referral_date"])
+    enrollment, closed = m.get("enrollment"), m.get("closed_before_enrollment")
+    if enrollment and day(enrollment["effective_date"]) < referred:
+        errors.append(f"{at}.enrollment.effective_date: before the referral date")
+    if enrollment and m.get("primary_contact") is None:
+        errors.append(f"{at}.primary_contact: an enrolled member needs a primary contact")
+    if closed:
+        if enrollment:
+            errors.append(f"{at}.closed_before_enrollment: the member has an enrollment; "
+                          "an episode closed before enrollment cannot also be enrolled "
+                          "(PS VIII, deadlines.md reading 12)")
+        if day(closed["date"]) < referred:
+            errors.append(f"{at}.closed_before_enrollment.date: before the referral date")
+    return errors
+
+
+def _termination_errors(m: dict, at: str) -> list[str]:
+    """A termination ends an enrollment, after it, for a reason the member may have
+    (PS IX.A.8, as the removal page holds it)."""
+    termination, enrollment = m.get("termination"), m.get("enrollment")
+    if not termination:
+        return []
+    errors: list[str] = []
+    if not enrollment:
+        errors.append(f"{at}.termination: the member was never enrolled")
+    elif day(termination["date"]) < day(enrollment["effective_date"]):
+        errors.append(f"{at}.termination.date: before the enrollment effective date")
+    member = Member(date_of_birth=day(m["date_of_birth"]))
+    errors += [f"{at}.termination.reason: {problem}" for problem in independent_choice_problems(
+        member=member, reason=termination["reason"], on=day(termination["date"]))]
+    return errors
+
+
+def _not_imported_yet(m: dict, at: str) -> list[str]:
+    """The optional keys of readings 13-15, known to the format but not imported yet."""
+    errors = [f"{at}.{key}: not imported by this version yet (readings 13-14); remove the "
+              "entries or use an empty list" for key in ("contacts", "hospital_stays")
+              if m.get(key)]
+    for key in ("assessments", "monitoring"):
+        for j, entry in enumerate(m.get(key) or []):
+            if entry.get("icp_update_needed"):
+                errors.append(f"{at}.{key}[{j}].icp_update_needed: not imported by this "
+                              "version yet (reading 15)")
+    return errors
+
+
+def member_errors(members: list[dict], staff_keys: set[str]) -> list[str]:
+    errors: list[str] = []
+    for i, m in enumerate(members):
+        at = f"members[{i}]"
+        errors += _referral_errors(m, at)
+        errors += _identity_errors(m, at, staff_keys)
+        errors += _enrollment_errors(m, at)
+        errors += _not_imported_yet(m, at)
+        errors += _termination_errors(m, at)
+        errors += _referral_key_errors(m, at)
+    return errors
+
+
+def semantic_errors(data: dict, today: date) -> list[str]:
+    """Everything the file must hold together, each error with its JSON path."""
+    staff = data.get("staff") or []
+    members = data.get("members") or []
+    return [*duplicate_errors(staff, members), *staff_errors(staff, today),
+            *member_errors(members, {s["key"] for s in staff})]

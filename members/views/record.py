@@ -1,0 +1,169 @@
+"""Intake and the member record: a new member with their referral (PS VIII), the member page
+(the lifecycle as steps, what to do next, the record's parts and its deadlines) and the
+member's own record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from cares.base import events
+from cares.base.access import MANAGE_MEMBERS, may_see_clinical, permission_required, staff_profile
+from cares.base.languages import language_name
+from cares.base.toolkit import form_flow
+from members import services
+from members.access import may_change_member, member_view, visible_members
+from members.forms import IntakeForm, MemberForm, ReferralForm
+from members.models import Episode, EpisodeStatus, Member
+from members.pages import done, form_page, post_data
+from members.selectors import member_detail, member_timeline, turning_21_flag
+
+
+@permission_required(MANAGE_MEMBERS)
+@require_http_methods(["GET", "POST"])
+def intake_view(request):
+    form = IntakeForm(post_data(request), profile=staff_profile(request.user))
+    episode, refused = form_flow(request, [form], lambda: services.intake_create(
+        member=form.instance, **form.referral(), assigned_to=form.cleaned_data["assigned_to"],
+        actor=request.user))
+    if episode:
+        messages.success(request, _("%(name)s was referred on %(date)s.") % {
+            "name": episode.member, "date": episode.referral_date.isoformat()})
+        if visible_members(request.user).filter(pk=episode.member_id).exists():
+            return redirect("members:eligibility", pk=episode.member_id)
+        return redirect("members:list")
+    return form_page(request, member=None, form=form, refused=refused,
+                     title=_("New member and referral"), citation="PS VIII",
+                     fieldsets=[
+                         (_("Member"), "", [form[n] for n in MemberForm._meta.fields]),
+                         (_("Referral"), "PS III, VIII",
+                          [form[n] for n in (*ReferralForm.referral_fields, "assigned_to")]),
+                     ])
+
+
+RELEASE_STATUS = {
+    "in_force": (gettext_lazy("In force"), "success"),
+    "expired": (gettext_lazy("Expired"), "danger"),
+    "revoked": (gettext_lazy("Revoked"), "secondary"),
+    "not_yet": (gettext_lazy("Not yet signed"), "warning"),
+}
+
+STEPS = (
+    (gettext_lazy("Referred"), "PS VIII", (EpisodeStatus.REFERRED,)),
+    (gettext_lazy("Evaluated"), "PS I, VIII", (EpisodeStatus.ELIGIBLE, EpisodeStatus.INELIGIBLE)),
+    (gettext_lazy("Consented"), "PS VIII", (EpisodeStatus.CONSENTED,)),
+    (gettext_lazy("Enrolled"), "PS VIII", (EpisodeStatus.ENROLLED,)),
+    (gettext_lazy("Removal initiated"), "PS IX.A", (EpisodeStatus.REMOVAL_INITIATED,)),
+    (gettext_lazy("Terminated"), "PS IX", (EpisodeStatus.TERMINATED,)),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    citation: str
+    state: str  # "done" | "current" | "stopped" | "todo"
+    on: date | None
+
+
+def stepper(episode: Episode | None) -> list[Step]:
+    """The lifecycle as steps, with the date each one was reached. An episode closed before
+    enrollment stops at the step it did not reach, labelled with the closing."""
+    if episode is None:
+        return [Step(label, cite, "todo", None) for label, cite, _s in STEPS]
+    changes = list(episode.status_changes.all())
+    reached = {c.to_status: c.on for c in changes}
+
+    def index_of(status):
+        return next(i for i, (_l, _c, statuses) in enumerate(STEPS) if status in statuses)
+
+    stopped = episode.status in Episode.CLOSED_BEFORE_ENROLLMENT
+    if stopped:
+        closing = next((c for c in reversed(changes) if c.to_status == episode.status), None)
+        before = closing.from_status if closing and closing.from_status else \
+            EpisodeStatus.REFERRED
+        current = index_of(before) + 1
+    else:
+        current = index_of(episode.status)
+    steps = []
+    for i, (label, cite, statuses) in enumerate(STEPS):
+        on = next((reached[s] for s in statuses if s in reached), None)
+        if i < current:
+            state = "done"
+        elif i > current:
+            state, on = "todo", None
+        elif stopped:
+            state, label = "stopped", EpisodeStatus(episode.status).label
+            on = episode.closed_on or reached.get(episode.status)
+        else:
+            state = "current"
+        steps.append(Step(str(label), cite, state, on))
+    return steps
+
+
+def next_steps(member: Member, episode: Episode | None) -> list[tuple[str, str, bool]]:
+    """The forms that move the current episode on: (url, label, is the main action)."""
+    def url(name):
+        return reverse(f"members:{name}", args=[member.pk])
+
+    status = episode.status if episode else None
+    if status is None or status in Episode.CLOSED:
+        return [(url("refer"), _("New referral"), True)]
+    if status == EpisodeStatus.REMOVAL_INITIATED:
+        complete = episode.removal.plan_complete
+        return [(url("aftercare"), _("Aftercare/transition plan"), not complete),
+                (url("terminate"), _("Complete termination"), complete)]
+    main = {
+        EpisodeStatus.REFERRED: (url("eligibility"), _("Record eligibility evaluation"), True),
+        EpisodeStatus.ELIGIBLE: (url("consent"), _("Record education and consent"), True),
+        EpisodeStatus.CONSENTED: (url("enroll"), _("Enroll"), True),
+        EpisodeStatus.ENROLLED: (url("removal"), _("Start removal of assignment"), True),
+    }[status]
+    if status in Episode.CLOSABLE_BEFORE_ENROLLMENT:  # PS VIII, reading 12
+        return [main, (url("close"), _("Close before enrollment"), False)]
+    return [main]
+
+
+@member_view("GET")
+def member_detail_view(request, member):
+    on = timezone.localdate()
+    clinical = may_see_clinical(request.user)
+    detail = member_detail(member)
+    episode = detail["episode"]
+    removal = getattr(episode, "removal", None) if episode else None
+    evaluations = list(episode.evaluations.all()) if episode else []
+    releases = [(r, *RELEASE_STATUS[r.status_on(on)]) for r in detail["releases"]]
+    return render(request, "members/detail.html", {
+        "member": member, **detail, "today": on,
+        "age": member.age_on(on), "flag": turning_21_flag(member, on),
+        "primary_language": language_name(member.primary_language),
+        "written_language": language_name(member.preferred_written_language),
+        "guardians": [(g, language_name(g.preferred_language)) for g in detail["guardians"]],
+        "releases": releases, "evaluation": evaluations[-1] if evaluations else None,
+        "removal": removal, "missing": removal.missing_elements() if removal else [],
+        "steps": stepper(episode), "next_steps": next_steps(member, episode),
+        "previous_episodes": detail["episodes"][1:],
+        "timeline": member_timeline(member, detail, clinical=clinical),
+        "engagement": getattr(episode, "engagement", None) if episode else None,
+        "can_change": may_change_member(request.user, member), "clinical": clinical,
+        "deadlines": events.ask(events.member_deadlines, member=member),
+    })
+
+
+@member_view("GET", "POST", change=True)
+def member_edit_view(request, member):
+    form = MemberForm(post_data(request), instance=Member.objects.get(pk=member.pk))
+    saved, refused = form_flow(request, [form], lambda: services.member_save(
+        member=form.instance, actor=request.user))
+    if saved:
+        return done(request, member, _("Saved %(name)s.") % {"name": saved})
+    return form_page(request, member=member, form=form, refused=refused,
+                     title=_("Edit member"))
