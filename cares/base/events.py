@@ -36,8 +36,14 @@ staff_facts_changed = Signal()
 # once the transaction commits (the nightly sweep drafts any that were missed).
 letter_owed = Signal()
 
+# The program director changed one of the program's own lengths (staff.Program: transition
+# plan, contact interval, discharge follow-up, ICP update window). No keywords. The deadline
+# engine queues a full recomputation once the change commits.
+program_lengths_changed = Signal()
+
 EVENTS = {"member_facts_changed": member_facts_changed,
-          "staff_facts_changed": staff_facts_changed, "letter_owed": letter_owed}
+          "staff_facts_changed": staff_facts_changed, "letter_owed": letter_owed,
+          "program_lengths_changed": program_lengths_changed}
 
 
 # --- Questions: "what does the rule book say about this?" --------------------------------------

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cares.base.audit.models import AuditEvent
 from cares.base.staff.models import Program
+from cares.deadlines import tasks
 from cares.deadlines.lengths import DEFAULT_LENGTHS, ProgramLengths, program_lengths
 from cares.deadlines.rules import MemberFacts, compute_member
 from tests.factories import make_staff, sign_in
@@ -77,3 +78,17 @@ def test_the_rule_book_reads_the_program_setting():
     [plan] = [d for d in compute_member(facts, date(2026, 2, 1), lengths=lengths)
               if d.rule == "transition_plan"]
     assert plan.due == date(2026, 2, 24)  # enrollment (after the 16th birthday) + 45 days
+
+
+def test_a_changed_length_queues_the_recomputation_once_it_commits(
+        director_client, monkeypatch, django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(tasks.refresh_deadlines_task, "delay", lambda: queued.append(1))
+    Program.objects.create(name="Harbor CARES")
+    with django_capture_on_commit_callbacks(execute=True):
+        director_client.post(URL, settings_post(address="2 Main St"))
+    assert queued == []  # the address is no length: nothing to recompute
+    with django_capture_on_commit_callbacks(execute=True):
+        director_client.post(URL, settings_post(contact_interval_days="21"))
+    assert queued == [1]
+    assert Program.objects.get().contact_interval_days == 21

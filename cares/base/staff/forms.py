@@ -16,6 +16,7 @@ from cares.base.staff.models import (
     Training,
     User,
 )
+from cares.base.staff.services import PROGRAM_LENGTHS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -104,8 +105,7 @@ class ProgramSettingsForm(forms.ModelForm):
     """The program record: its name and contact details (on every letter) and the lengths
     the PS leaves to the program, which the deadline rule book reads."""
 
-    LENGTHS = ("transition_plan_days", "contact_interval_days", "discharge_follow_up_days",
-               "icp_update_days")
+    LENGTHS = PROGRAM_LENGTHS
 
     class Meta:
         model = Program

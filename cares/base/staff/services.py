@@ -15,9 +15,16 @@ from django.utils.translation import gettext as _
 
 from cares.base import events
 from cares.base.access import ADMIN_ROLES, ROLE_GROUPS
-from cares.base.staff.models import Credential, RoleAssignment, StaffProfile, Training, User
+from cares.base.staff.models import (
+    Credential,
+    Program,
+    RoleAssignment,
+    StaffProfile,
+    Training,
+    User,
+)
 from cares.base.staff.qualifications import RoleClaim, StaffFacts, check_roles
-from cares.base.toolkit import refuse
+from cares.base.toolkit import changed_fields, refuse, save_and_audit
 
 
 def staff_role_problems(*, profile: StaffProfile, credentials: Sequence[Credential],
@@ -169,3 +176,21 @@ def user_sync_access(*, user: User) -> None:
         user.is_staff = is_staff
         user.is_active = active
         user.save(update_fields=changed)
+
+
+# --- The program record -------------------------------------------------------------------------
+
+# The program's own lengths, in days, that the deadline rule book reads (deadlines.md notes).
+PROGRAM_LENGTHS = ("transition_plan_days", "contact_interval_days", "discharge_follow_up_days",
+                   "icp_update_days")
+
+
+@transaction.atomic
+def program_save(*, program: Program, actor: User | None) -> Program:
+    """Save the program record, audited (django-simple-history keeps its history). A changed
+    length reaches the stored deadlines by ``events.program_lengths_changed``."""
+    lengths_changed = bool(set(changed_fields(program)) & set(PROGRAM_LENGTHS))
+    save_and_audit(program, actor=actor)
+    if lengths_changed:
+        events.tell(events.program_lengths_changed)
+    return program

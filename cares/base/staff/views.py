@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,8 +24,8 @@ from cares.base.staff.forms import (
 )
 from cares.base.staff.models import EnrollmentLink, Program, StaffProfile, User
 from cares.base.staff.selectors import program_check_results, staff_get, staff_list, staff_status
-from cares.base.staff.services import staff_save
-from cares.base.toolkit import form_flow, save_and_audit
+from cares.base.staff.services import program_save, staff_save
+from cares.base.toolkit import form_flow
 
 
 @permission_required(MANAGE_STAFF)
@@ -132,11 +131,6 @@ def staff_edit_view(request, pk: int | None = None):
 CHANGE_PROGRAM = "staff.change_program"
 
 
-@transaction.atomic
-def _program_save(program: Program, actor: User) -> Program:
-    return save_and_audit(program, actor=actor)  # audited; django-simple-history keeps history
-
-
 @permission_required(CHANGE_PROGRAM)
 def program_settings_view(request):
     """The program record: name and contact details, and the program's own lengths that the
@@ -144,8 +138,8 @@ def program_settings_view(request):
     program = Program.objects.order_by("pk").first() or Program()
     form = ProgramSettingsForm(request.POST if request.method == "POST" else None,
                                instance=program)
-    saved, refused = form_flow(request, [form], lambda: _program_save(form.instance,
-                                                                     request.user))
+    saved, refused = form_flow(request, [form], lambda: program_save(program=form.instance,
+                                                                    actor=request.user))
     if saved is not None:
         messages.success(request, _("Saved the program settings."))
         return redirect("staff:program_settings")
