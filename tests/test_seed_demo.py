@@ -17,7 +17,6 @@ def debug_on():
         yield
 
 
-@pytest.mark.usefixtures()
 def test_no_demo_accounts_without_debug():
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -37,6 +38,7 @@ def staff_list_view(request):
         # Active staff whose role no longer passes its check: listed, never changed silently.
         "unqualified": [r for r in rows if r.profile.active and not r.qualified],
         "checks": program_check_results(on=on),
+        "licence_window_days": settings.CARES_LICENSE_EXPIRY_WARNING_DAYS,
         "today": on,
     })
 

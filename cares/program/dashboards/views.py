@@ -11,12 +11,14 @@ from datetime import date
 from functools import cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -31,7 +33,7 @@ from cares.base.access import (
 )
 from cares.base.audit.services import audit_members_listed
 from cares.deadlines.rules import OVERDUE, RULES, STATUSES
-from cares.deadlines.statuses import AGES, COLUMNS, LABELS
+from cares.deadlines.statuses import AGES, COLUMNS, DUE_SOON_DAYS, LABELS
 from cares.program.dashboards import selectors, tables, worklist
 from cares.program.dashboards.exports import csv_export
 from cares.program.dashboards.periods import KINDS, Period, period_from_query
@@ -65,7 +67,7 @@ def _export(request, table: str, made: tables.Table, filters: dict | None = None
 # --- Worklist -----------------------------------------------------------------------------------
 
 SECTION_TITLES = {"overdue": gettext_lazy("Overdue"),
-                  "week": gettext_lazy("Due within 7 days"),
+                  "week": format_lazy(gettext_lazy("Due within {days} days"), days=DUE_SOON_DAYS),
                   "month": gettext_lazy("Due within 30 days")}
 
 
@@ -93,7 +95,7 @@ def worklist_view(request):
         "sections": [(key, SECTION_TITLES[key], sections[key], counts[key])
                      for key in worklist.SECTIONS],
         "referrals": referrals, "birthdays": birthdays, "releases": releases,
-        "counts": counts,
+        "counts": counts, "due_soon_days": DUE_SOON_DAYS,
     })
 
 
@@ -161,6 +163,7 @@ def program_view(request):
     query = urlencode(period.query())
     return render(request, "dashboards/program.html", {
         "today": today, "period": period, "kinds": KINDS.items(), "query": query,
+        "licence_window_days": settings.CARES_LICENSE_EXPIRY_WARNING_DAYS,
         "previous": urlencode(period.shifted(-1).query()),
         "next": urlencode(period.shifted(1).query()),
         "rules": [(r, _rule_links(period, r.rule)) for r in rules], "total": total,

@@ -186,8 +186,13 @@ class BirthdayItem:
     days: int
 
     @property
+    def transition_starts(self) -> bool:
+        """Turning 16: transition-to-adulthood planning starts (else: turning 21)."""
+        return self.age == TRANSITION_FROM_AGE
+
+    @property
     def citation(self) -> str:
-        return "PS VI.C" if self.age == 16 else "PS VI.C.5"
+        return "PS VI.C" if self.transition_starts else "PS VI.C.5"
 
 
 def birthdays_soon(user, today: date, *, limit: int | None = LIMIT) -> list[BirthdayItem]:

@@ -34,6 +34,7 @@ from cares.deadlines.services import refresh_deadlines
 from cares.program.demo.accounts import FIRST, LAST, ProgramStaff, ensure_program_staff
 from cares.program.demo.batch import Batch, insert
 from members.models import (
+    TRANSITION_FROM_AGE,
     CareTeamMember,
     EligibilityEvaluation,
     Engagement,
@@ -390,7 +391,7 @@ class MemberHistory:
 
     def transition_plan(self, effective: date, end: date) -> None:
         """Transition-to-adulthood plan from 16 (PS VI.C)."""
-        sixteen = self.member.date_of_birth + relativedelta(years=16)
+        sixteen = self.member.date_of_birth + relativedelta(years=TRANSITION_FROM_AGE)
         if sixteen <= end and not self.chance(0.05):
             recorded = self.known(max(sixteen, effective) + self.late((10, 55), (65, 120), 0.1))
             if recorded and recorded <= end:
