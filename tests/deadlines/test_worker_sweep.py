@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from cares.celery import app as celery_app
 from cares.deadlines.models import Deadline
 from cares.deadlines.tasks import refresh_deadlines_task
 from tests.factories import enrolled_member, make_staff
@@ -31,6 +32,8 @@ def test_real_worker_runs_the_sweep(tmp_path):
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
            "DATABASE_URL": url, "PYTHONPATH": str(BASE_DIR), "PYTHONUNBUFFERED": "1"}
+    # Tasks an earlier run queued and no worker took would reach this worker first.
+    celery_app.control.purge()
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         worker = subprocess.Popen(
