@@ -51,7 +51,7 @@ urlpatterns = [
     path("<int:pk>/monitoring/<int:review_id>/icp/", coordination.monitoring_icp_view,
          name="monitoring_icp"),
     path("<int:pk>/transition/", coordination.transition_plan_view, name="transition_plan"),
-    path("<int:pk>/notes/new/", coordination.contact_note_add_view, name="contact_note_add"),
+    path("<int:pk>/notes/new/", coordination.contact_add_view, name="contact_add"),
     path("<int:pk>/on-call/new/", coordination.on_call_add_view, name="on_call_add"),
     path("<int:pk>/case-reviews/new/", coordination.case_review_add_view,
          name="case_review_add"),

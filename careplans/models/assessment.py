@@ -123,6 +123,16 @@ class Assessment(models.Model):
           "service needs"), blank=True)
     current_status = models.TextField(_("current status"), blank=True)
     risk_rescreen = models.TextField(_("risk factor rescreen"), blank=True)
+    # PS VI.A.1.b.3: a reassessment may find that the ICP must be updated (reading 15); the
+    # new version, once finalized, is linked here.
+    icp_update_needed = models.BooleanField(_("the ICP must be updated"), default=False)
+    new_care_plan = models.ForeignKey(
+        "careplans.CarePlan", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="assessments_answered", verbose_name=_("updated ICP version"))
+    # PS VI.A.1.b.2: a reassessment started on the suggestion of a hospital discharge.
+    hospital_stay = models.ForeignKey(
+        "members.HospitalStay", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="reassessments", verbose_name=_("after the hospital stay"))
     history = HistoricalRecords()
 
     class Meta:

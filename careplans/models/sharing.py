@@ -18,13 +18,15 @@ class ShareRecipient(models.TextChoices):
     PCP = "pcp", _("PCP")
     PCP_DESIGNEE = "pcp_designee", _("PCP designee")
     PROVIDER = "provider", _("Other treating provider")
+    DISCHARGE_TEAM = "discharge_team", _("Hospital discharge team (transition of care)")
     STATE_AGENCY = "state_agency", _("State agency")
     SCHOOL = "school", _("School")
     OTHER = "other", _("Other")
 
 
 # Sharing for treatment needs no authorization; anyone else needs a release in force.
-TREATMENT_RECIPIENTS = (ShareRecipient.PCP, ShareRecipient.PCP_DESIGNEE, ShareRecipient.PROVIDER)
+TREATMENT_RECIPIENTS = (ShareRecipient.PCP, ShareRecipient.PCP_DESIGNEE, ShareRecipient.PROVIDER,
+                        ShareRecipient.DISCHARGE_TEAM)
 
 
 class CarePlanShare(models.Model):
@@ -41,6 +43,10 @@ class CarePlanShare(models.Model):
     release = models.ForeignKey("members.ReleaseOfInformation", on_delete=models.PROTECT,
                                 null=True, blank=True, related_name="+",
                                 verbose_name=_("release of information"))
+    # PS VI.A.1.c.4: shared with a discharge team, a transition-of-care communication.
+    hospital_stay = models.ForeignKey("members.HospitalStay", on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="icp_shares",
+                                      verbose_name=_("hospital stay"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
     history = HistoricalRecords()

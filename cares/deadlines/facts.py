@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from careplans.models import Assessment, AssessmentKind, CarePlan, CarePlanDelivery
@@ -21,11 +21,14 @@ from cares.deadlines.rules import (
     InquiryFacts,
     MemberFacts,
     ReferralFacts,
+    StayFacts,
 )
-from members.coordination.models import NoticeKind, ReferrerKind
+from members.coordination.models import QUALIFYING_MODES, NoticeKind, ReferrerKind
 from members.models import (
     ConsultationRequest,
+    Contact,
     Episode,
+    HospitalStay,
     Member,
     MonitoringReview,
     ServiceReferral,
@@ -52,6 +55,12 @@ def members_with_records(members: QuerySet[Member] | None = None) -> QuerySet[Me
             "follow_ups", "inquiries", "notices")),
         Prefetch("transition_plans", queryset=TransitionPlan.objects.all()),
         Prefetch("letters", queryset=Letter.objects.filter(sent_on__isnull=False)),
+        Prefetch("contact_records", queryset=Contact.objects.filter(
+            contact_mode__in=QUALIFYING_MODES).filter(Q(with_member=True)
+                                                     | Q(with_guardian=True))
+                 .only("pk", "member_id", "contact_at"), to_attr="qualifying_contacts"),
+        Prefetch("hospital_stays", queryset=HospitalStay.objects.only(
+            "pk", "member_id", "key", "admitted_on", "discharged_on", "follow_up_on")),
     ).order_by("pk")
 
 
@@ -90,6 +99,18 @@ def _records_per_episode(member: Member, episode_index: Callable[[date], int]
     for review in member.monitoring_reviews.all():
         per[episode_index(review.reviewed_on)]["monitoring"].append(
             (review.reviewed_on, _ref(review)))
+    for contact in member.qualifying_contacts:  # reading 13
+        on = timezone.localdate(contact.contact_at)
+        per[episode_index(on)]["contacts"].append((on, _ref(contact)))
+    for stay in member.hospital_stays.all():  # reading 14
+        per[episode_index(stay.discharged_on or stay.admitted_on)]["stays"].append(StayFacts(
+            key=str(stay.key or stay.pk), admitted=stay.admitted_on,
+            discharged=stay.discharged_on,
+            follow_up=(stay.follow_up_on, _ref(stay)) if stay.follow_up_on else None))
+    for record in [*member.monitoring_reviews.all(), *member.assessments.all()]:  # reading 15
+        if record.icp_update_needed and getattr(record, "kind", "") != AssessmentKind.INITIAL:
+            on = getattr(record, "reviewed_on", None) or record.completed_on
+            per[episode_index(on)]["icp_updates"].append((on, _ref(record)))
     for plan in member.transition_plans.all():
         per[episode_index(plan.recorded_on)]["transition"].append(
             (plan.recorded_on, _ref(plan)))
@@ -142,6 +163,9 @@ def _member_facts(member: Member, episode: Episode, bucket: dict[str, list],
         referral_closures=tuple(bucket["closures"]),
         closed_before_enrollment=(episode.closed_on, episode.closure_reason)
         if episode.closed_on else None,
+        qualifying_contacts=tuple(bucket["contacts"]),
+        hospital_stays=tuple(bucket["stays"]),
+        icp_update_requests=tuple(bucket["icp_updates"]),
     )
 
 

@@ -15,12 +15,15 @@ Readings (numbers refer to "Precise readings" in deadlines.md):
   its anchor, which anchors the next cycle; an unsatisfied cycle ends the chain (5).
 - Termination on T closes every deadline still open on T as ``excepted`` (9).
 - An episode closed before enrollment on C releases the 60-day duties not satisfied on C (12).
+- Regular contact recurs from enrollment; only in-person and telehealth contacts with the member
+  or parent/guardian count (13). A discharge while enrolled starts a follow-up (14). A review or
+  reassessment that asks for an ICP update starts ``icp_update`` (15).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -35,6 +38,15 @@ from cares.base.staff.training import (
     training_cycles,
 )
 from cares.deadlines.lengths import DEFAULT_LENGTHS, Period, ProgramLengths
+from cares.deadlines.member_facts import (  # noqa: F401 (the rule book's vocabulary)
+    ClosureFacts,
+    DeliveryFacts,
+    Event,
+    InquiryFacts,
+    MemberFacts,
+    ReferralFacts,
+    StayFacts,
+)
 from members.coordination.rules import FOLLOW_UP_WITHIN, referral_follow_up_due
 from members.models import TRANSITION_FROM_AGE
 from notices.rules import LETTER_DAYS  # PS VIII, IX.C: defined once, in notices
@@ -109,6 +121,18 @@ RULES: dict[str, Rule] = {r.key: r for r in (
          "an aftercare/transition plan with all five PS IX.B elements"),
     Rule("termination_letter", "Termination letter", "PS IX.C", "member",
          "termination date", LETTER_WITHIN, "start + {period}", "termination letter sent"),
+    Rule("member_contact", "Regular contact", "PS VI.B.1.a", "member",
+         "enrollment effective date, then each qualifying contact",
+         Period(setting="contact_interval_days"), "previous anchor + {period}",
+         "a contact with the member or parent/guardian in person or by telehealth"),
+    Rule("discharge_follow_up", "Follow-up after a hospital or ED discharge", "PS VI.B.1.i",
+         "member", "each discharge from a hospital stay or emergency-department visit, while "
+         "enrolled", Period(setting="discharge_follow_up_days"), "discharge + {period}",
+         "a follow-up with the member/family recorded for that stay"),
+    Rule("icp_update", "ICP update", "PS VI.A.1.b.3, VI.D.1.c", "member",
+         "a monitoring review or reassessment that records that the ICP must be updated",
+         Period(setting="icp_update_days"), "start + {period}",
+         "a new ICP version finalized on or after the start date"),
     Rule("staff_initial_training", "Initial staff training", "PS V, V.A, V.B", "staff",
          "hire date", Period(months=INITIAL_TRAINING_MONTHS),
          f"the later of hire + {{period}} and {TRAINING_FLOOR.isoformat()}",
@@ -188,76 +212,6 @@ def _chain(rule: str, first_anchor: tuple[date, str] | None,
         anchor = satisfied[0]
         cycle += 1
     return out
-
-
-# --- Member facts -------------------------------------------------------------------------------
-
-Event = tuple[date, str | None]  # (date, reference of the record)
-
-
-@dataclass(frozen=True)
-class ReferralFacts:
-    key: str
-    scheduled: date | None
-    follow_up: Event | None = None
-    exception_reason: str = ""
-
-
-@dataclass(frozen=True)
-class InquiryFacts:
-    """An inquiry about a referral's status (CLR): answered within one business day."""
-
-    referral: str  # the referral's key
-    number: int  # tells the inquiries of one referral apart (the record id)
-    received: date
-    answered: Event | None = None
-
-
-@dataclass(frozen=True)
-class ClosureFacts:
-    """A referral loop closed (CLR): the referring entity is notified of the closure reason
-    within two business days, when a notice is owed at all (a professional referrer, and no
-    notice of the decline went out before the closure)."""
-
-    referral: str  # the referral's key
-    closed: date
-    owed: bool = True
-    notice: Event | None = None
-
-
-@dataclass(frozen=True)
-class DeliveryFacts:
-    language: str
-    medium: str
-    on: date
-    ref: str | None = None
-
-
-@dataclass(frozen=True)
-class MemberFacts:
-    """What the member rules look at, for one episode (referral to termination)."""
-
-    date_of_birth: date
-    referral_date: date
-    primary_language: str = "en"
-    enrollment_effective: date | None = None
-    enrollment_letter_sent: Event | None = None
-    initial_assessments: tuple[Event, ...] = ()
-    reassessments: tuple[Event, ...] = ()  # annual, significant change, abbreviated
-    finalized_icps: tuple[Event, ...] = ()
-    monitoring_reviews: tuple[Event, ...] = ()
-    referrals: tuple[ReferralFacts, ...] = ()
-    transition_plans: tuple[Event, ...] = ()
-    removal_initiated: date | None = None
-    planned_termination_date: date | None = None  # set when removal is initiated (PS IX)
-    aftercare_plan: Event | None = None
-    termination_date: date | None = None
-    termination_letter_sent: Event | None = None
-    deliveries_by_icp: dict = field(default_factory=dict)  # icp ref -> tuple[DeliveryFacts]
-    referral_inquiries: tuple[InquiryFacts, ...] = ()
-    referral_closures: tuple[ClosureFacts, ...] = ()
-    # (closing date, reason key of CLOSED_BEFORE_ENROLLMENT_REASONS), reading 12
-    closed_before_enrollment: tuple[date, str] | None = None
 
 
 def _earliest(events: Iterable[Event], as_of: date) -> tuple[date, str | None] | None:
@@ -373,6 +327,47 @@ def _aftercare(f: MemberFacts, as_of: date) -> list[Deadline]:
     return [_make("aftercare_plan", start, termination, satisfied, as_of)]
 
 
+def _member_contact(f: MemberFacts, as_of: date, stop: date | None,
+                    lengths: ProgramLengths) -> list[Deadline]:
+    """Reading 13: recurring from the enrollment effective date, every contact interval;
+    each cycle met by the first qualifying contact strictly after its anchor."""
+    if f.enrollment_effective is None:
+        return []
+    return _chain("member_contact", (f.enrollment_effective, None),
+                  _known(f.qualifying_contacts, as_of), as_of, stop=stop, lengths=lengths)
+
+
+def _discharge_follow_ups(f: MemberFacts, as_of: date,
+                          lengths: ProgramLengths) -> list[Deadline]:
+    """Reading 14: one per stay discharged on or after the enrollment effective date (none
+    without an enrollment, none while the stay goes on); met by that stay's follow-up."""
+    enrolled = f.enrollment_effective
+    if enrolled is None:
+        return []
+    out = []
+    for stay in f.hospital_stays:
+        start = stay.discharged
+        if start is None or start < enrolled or start > as_of:
+            continue
+        satisfied = _earliest([stay.follow_up], as_of) if stay.follow_up else None
+        out.append(_make("discharge_follow_up", start,
+                         RULES["discharge_follow_up"].due_after(start, lengths), satisfied,
+                         as_of, ref=stay.key))
+    return out
+
+
+def _icp_updates(f: MemberFacts, as_of: date, lengths: ProgramLengths) -> list[Deadline]:
+    """Reading 15: one per review or reassessment that asks for it; met by the earliest ICP
+    version finalized on or after that day (an update made at the review itself counts)."""
+    icps = _known(f.finalized_icps, as_of)
+    out = []
+    for number, (start, ref) in enumerate(_known(f.icp_update_requests, as_of)):
+        satisfied = next(((d, r) for d, r in icps if d >= start), None)
+        out.append(_make("icp_update", start, RULES["icp_update"].due_after(start, lengths),
+                         satisfied, as_of, cycle=number, ref=ref))
+    return out
+
+
 NEVER_CLOSED_BY_TERMINATION = frozenset({"aftercare_plan", "termination_letter"})
 
 
@@ -425,6 +420,9 @@ def compute_member(f: MemberFacts, as_of: date, *,
     found += _referral_follow_ups(f, as_of, termination)
     found += _transition_plan(f, as_of, lengths)
     found += _referral_notices(f, as_of)
+    found += _member_contact(f, as_of, termination, lengths)
+    found += _discharge_follow_ups(f, as_of, lengths)
+    found += _icp_updates(f, as_of, lengths)
     closing = f.closed_before_enrollment
     if closing is not None and closing[0] <= as_of:  # reading 1: a later closing is unknown
         found = [_release_on_closing(d, *closing) for d in found]

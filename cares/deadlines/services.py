@@ -81,6 +81,7 @@ def program_deadlines(as_of: date, *, member_key: str | None = None,
 
 
 REFERRAL_RULES = ("referral_follow_up", "referral_inquiry_response", "referral_closure_notice")
+STAY_RULES = ("discharge_follow_up",)  # the report names the stay (interchange.md)
 
 
 def staff_deadlines(profile: StaffProfile, as_of: date) -> list[Deadline]:
@@ -103,8 +104,11 @@ def compliance_report(as_of: date, *, member_key: str | None = None) -> dict:
                "spec": d.citation}
         if d.rule in REFERRAL_RULES:
             row["referral"] = d.ref
+        elif d.rule in STAY_RULES:
+            row["stay"] = d.ref
         rows.append(row)
-    rows.sort(key=lambda r: (r["subject"], r["rule"], r["due"]))
+    rows.sort(key=lambda r: (r["subject"], r["rule"], r["due"],
+                             r.get("referral") or r.get("stay") or ""))
     checks = [{"check": c.key, "ok": c.ok, "detail": c.detail}
               for c in program_check_results(on=as_of)]
     return {"as_of": as_of.isoformat(), "deadlines": rows, "program_checks": checks,

@@ -14,7 +14,7 @@ from cares.base.toolkit import ReadOnlyAdmin
 from members.coordination.models import (
     CaseReview,
     ConsultationRequest,
-    ContactNote,
+    Contact,
     MonitoringReview,
     OnCallCall,
     ReferralFollowUp,
@@ -90,8 +90,8 @@ class TransitionPlanAdmin(SimpleHistoryAdmin):
     search_fields = MEMBER_SEARCH
 
 
-@admin.register(ContactNote)
-class ContactNoteAdmin(SimpleHistoryAdmin):
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["member", "contact_at", "contact_mode", "participants"]
     list_filter = ["contact_mode"]
     list_select_related = ["member"]

@@ -14,7 +14,7 @@ from members.coordination.models import (
     ClosureReason,
     ConsultationRequest,
     ConsultMode,
-    ContactNote,
+    Contact,
     DeclineReason,
     ExceptionKind,
     MonitoringReview,
@@ -236,9 +236,9 @@ class TransitionPlanForm(forms.ModelForm):
 
 # --- Contacts, on-call, case reviews, consultations -----------------------------------------------
 
-class ContactNoteForm(forms.ModelForm):
+class ContactForm(forms.ModelForm):
     class Meta:
-        model = ContactNote
+        model = Contact
         fields = ["contact_at", "contact_mode", "participants", "summary"]
         widgets = {"contact_at": DATETIME_INPUT, "summary": TEXTAREA}
 

@@ -118,7 +118,7 @@ def coordination_detail(member, on: date) -> dict:
         "transition_plan": plans[0] if plans else None,
         "transition_missing": plans[0].missing_elements(age=member.age_on(on)) if plans else [],
         "transition_plans": plans,
-        "contact_notes": list(member.contact_notes.order_by("-contact_at", "-pk")),
+        "contacts": list(member.contact_records.order_by("-contact_at", "-pk")),
         "on_call_calls": list(member.on_call_calls.select_related("handled_by__user")
                               .order_by("-called_at", "-pk")),
         "case_reviews": list(member.case_reviews.order_by("-held_on", "-pk")),
@@ -183,7 +183,7 @@ def coordination_events(c: dict, *, clinical: bool) -> list[TimelineEvent]:
         if plan.updated_on:
             events.append(TimelineEvent(plan.updated_on,
                                         _("Transition-to-adulthood plan updated"), "", "PS VI.C"))
-    events += [contact_event(note, clinical=clinical) for note in c["contact_notes"]]
+    events += [contact_event(note, clinical=clinical) for note in c["contacts"]]
     events += [on_call_event(call, clinical=clinical) for call in c["on_call_calls"]]
     events += [case_review_event(review, clinical=clinical) for review in c["case_reviews"]]
     events += [consultation_event(consult, clinical=clinical) for consult in c["consultations"]]

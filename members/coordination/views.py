@@ -38,7 +38,7 @@ from members.coordination.forms import (
     CaseReviewForm,
     ConsultRequestForm,
     ConsultResponseForm,
-    ContactNoteForm,
+    ContactForm,
     ExceptionForm,
     FollowUpForm,
     InquiryAnswerForm,
@@ -274,9 +274,9 @@ def transition_plan_view(request, member):
 # --- Contacts, on-call, case reviews, consultations -----------------------------------------------
 
 @member_view("GET", "POST", change=True)
-def contact_note_add_view(request, member):
-    form = ContactNoteForm(post_data(request), instance=None)
-    saved, refused = form_flow(request, [form], lambda: coordination.contact_note_record(
+def contact_add_view(request, member):
+    form = ContactForm(post_data(request), instance=None)
+    saved, refused = form_flow(request, [form], lambda: coordination.contact_record(
         member=member, actor=request.user, **form.cleaned_data))
     if saved:
         return done(request, member, _("Contact note recorded."))

@@ -25,6 +25,28 @@ masshealth_id_validator = RegexValidator(
 )
 
 
+# PS VI.B.1.h: the state agencies whose services a member may receive.
+STATE_AGENCIES: tuple[tuple[str, str], ...] = (
+    ("DCF", _("DCF (Department of Children and Families)")),
+    ("DDS", _("DDS (Department of Developmental Services)")),
+    ("DESE", _("DESE (Elementary and Secondary Education)")),
+    ("DMH", _("DMH (Department of Mental Health)")),
+    ("DPH", _("DPH (Department of Public Health)")),
+    ("DTA", _("DTA (Department of Transitional Assistance)")),
+    ("DYS", _("DYS (Department of Youth Services)")),
+)
+
+
+class ContactPreference(models.TextChoices):
+    """The family's chosen mode for regular contact (PS VI.B.1.a)."""
+
+    IN_PERSON = "in_person", _("Face to face (in person)")
+    TELEHEALTH = "telehealth", _("Telehealth (video)")
+
+
+RENEWAL_LOOKAHEAD_DAYS = 60  # the worklist lists MassHealth renewals this close
+
+
 def age_on(date_of_birth: date, on: date) -> int:
     return relativedelta(on, date_of_birth).years
 
@@ -67,6 +89,21 @@ class Member(models.Model):
         _("electronic contact available"), default=False,
         help_text=_("The family can receive letters and care plans electronically."),
     )
+    # PS VI.B.1.a: the family chooses face-to-face or telehealth for regular contact.
+    contact_preference = models.CharField(
+        _("chosen mode for regular contact"), max_length=12, blank=True,
+        choices=ContactPreference.choices,
+        help_text=_("The family's choice for regular contact (PS VI.B.1.a)."))
+    # Benefits (PS VI.B.1.h).
+    masshealth_renewal_date = models.DateField(_("MassHealth renewal date"), null=True,
+                                               blank=True)
+    health_plan = models.CharField(_("health plan"), max_length=200, blank=True,
+                                   help_text=_("e.g. the MassHealth ACO or MCO."))
+    third_party_insurance = models.CharField(_("third-party insurance"), max_length=200,
+                                             blank=True)
+    state_agencies = models.JSONField(
+        _("state-agency services"), default=list, blank=True,
+        help_text=_("The state agencies the member receives services from."))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

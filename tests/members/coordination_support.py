@@ -13,7 +13,7 @@ from cares.deadlines.models import Deadline
 from members.coordination.models import (
     CaseReview,
     ConsultationRequest,
-    ContactNote,
+    Contact,
     MonitoringReview,
     OnCallCall,
     ReferralFollowUp,
@@ -27,7 +27,7 @@ from members.coordination.models import (
 REFERRED_ON = date(2026, 1, 10)
 
 MODELS = (ServiceReferral, ReferralStatusChange, ReferralFollowUp, ReferralInquiry,
-          ReferralNotice, MonitoringReview, TransitionPlan, ContactNote, OnCallCall, CaseReview,
+          ReferralNotice, MonitoringReview, TransitionPlan, Contact, OnCallCall, CaseReview,
           ConsultationRequest, AuditEvent)
 
 

@@ -163,10 +163,10 @@ def test_from_20_the_plan_times_the_transfer_of_primary_and_subspecialty_care(co
 
 def test_contact_notes_on_call_calls_and_case_reviews(member, coordinator):
     now = timezone.now()
-    refused(lambda: coordination.contact_note_record(
+    refused(lambda: coordination.contact_record(
         member=member, contact_at=now + timedelta(hours=1), contact_mode="phone",
         participants="Mother", summary="x"), "cannot be in the future")
-    note = coordination.contact_note_record(
+    note = coordination.contact_record(
         member=member, contact_at=now - timedelta(hours=1), contact_mode="telehealth",
         participants="Mother, CC", summary="Reviewed the feeding schedule.",
         actor=coordinator.user)
@@ -190,7 +190,7 @@ def test_contact_notes_on_call_calls_and_case_reviews(member, coordinator):
         absence_reason="Family in hospital; reviewed with them by phone after.",
         decisions="Add PT")
     assert AuditEvent.objects.filter(member=member, action=Action.CREATE, object_type__in=[
-        "members.ContactNote", "members.OnCallCall", "members.CaseReview"]).count() == 3
+        "members.Contact", "members.OnCallCall", "members.CaseReview"]).count() == 3
 
 
 def test_the_timeline_leaves_clinical_detail_out_without_clinical(member, coordinator):
@@ -198,7 +198,7 @@ def test_the_timeline_leaves_clinical_detail_out_without_clinical(member, coordi
     coordination.referral_follow_up_record(
         referral=referral, followed_up_on=date(2026, 2, 20), with_whom="Mother",
         services_received=True, met_need=True, notes="Clinical-note-xyz")
-    coordination.contact_note_record(member=member, contact_at=at(date(2026, 2, 21), 10),
+    coordination.contact_record(member=member, contact_at=at(date(2026, 2, 21), 10),
                                      contact_mode="phone", participants="Mother",
                                      summary="Clinical-summary-xyz")
     full = " ".join(f"{e.title} {e.detail}" for e in member_timeline(member, clinical=True))

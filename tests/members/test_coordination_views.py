@@ -18,7 +18,7 @@ from members.coordination import services as coordination
 from members.coordination.models import (
     CaseReview,
     ConsultationRequest,
-    ContactNote,
+    Contact,
     MonitoringReview,
     OnCallCall,
     ReferralFollowUp,
@@ -168,7 +168,7 @@ def test_the_member_page_shows_the_coordination_records_and_their_flags(
         icp_update_needed=True)
     page = html(coordinator_client.get(reverse("members:detail", args=[member.pk])))
     assert 'id="quick-add"' in page
-    for name in ("referral_add", "monitoring_add", "transition_plan", "contact_note_add",
+    for name in ("referral_add", "monitoring_add", "transition_plan", "contact_add",
                  "on_call_add", "case_review_add", "consult_add"):
         assert f'href="{url(name, member)}"' in page, name
     assert 'data-flag="stale"' in page and 'data-flag="duplicate"' in page
@@ -261,7 +261,7 @@ def test_contacts_on_call_case_reviews_and_consultations(coordinator_client, coo
     stamp = now.strftime("%Y-%m-%dT%H:%M")
     medical = make_medical()
     posts = [
-        ("contact_note_add", {"contact_at": stamp, "contact_mode": "telehealth",
+        ("contact_add", {"contact_at": stamp, "contact_mode": "telehealth",
                               "participants": "Mother", "summary": "Feeding plan"}),
         ("on_call_add", {"called_at": stamp, "caller": "Mother", "call_category": "dme",
                          "summary": "Pump alarm", "triage_decision": "dme_vendor",
@@ -278,7 +278,7 @@ def test_contacts_on_call_case_reviews_and_consultations(coordinator_client, coo
                                              response.context.get("refused"))
     consult = ConsultationRequest.objects.get()
     assert (consult.requested_by, consult.consultant) == (coordinator, medical)
-    assert (ContactNote.objects.count(), OnCallCall.objects.count(),
+    assert (Contact.objects.count(), OnCallCall.objects.count(),
             CaseReview.objects.count()) == (1, 1, 1)
     response = coordinator_client.post(url("consult_response", member, consult.pk), {
         "responded_at": stamp, "response_mode": "phone", "response": "Halve the dose."})
@@ -360,7 +360,7 @@ def _records(member, n: int, medical) -> None:
         coordination.referral_notice_record(referral=referral, notice_kind="closure",
                                             sent_on=TODAY, sent_to="Dr. Example",
                                             notice_method="phone")
-        coordination.contact_note_record(member=member, contact_at=now - timedelta(hours=i + 1),
+        coordination.contact_record(member=member, contact_at=now - timedelta(hours=i + 1),
                                          contact_mode="phone", participants="Mother",
                                          summary="x")
         coordination.on_call_record(member=member, called_at=now - timedelta(hours=i + 1),

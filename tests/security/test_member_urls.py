@@ -49,7 +49,7 @@ KNOWN = {
     "members:referral_status", "members:referral_follow_up", "members:referral_exception",
     "members:referral_inquiry", "members:referral_notice", "members:inquiry_answer",
     "members:monitoring_add", "members:monitoring_icp", "members:transition_plan",
-    "members:contact_note_add", "members:on_call_add", "members:case_review_add",
+    "members:contact_add", "members:on_call_add", "members:case_review_add",
     "members:consult_add", "members:consult_response",
     "letters:new", "letters:detail", "letters:refresh", "letters:send", "letters:mailed",
     "letters:correct", "letters:retry_email",

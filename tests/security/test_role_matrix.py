@@ -72,7 +72,7 @@ members:inquiry_answer                      200 200 200 404 403 404 404
 members:monitoring_add                      200 200 200 404 403 404 404
 members:monitoring_icp                      200 200 200 404 403 404 404
 members:transition_plan                     200 200 200 404 403 404 404
-members:contact_note_add                    200 200 200 404 403 404 404
+members:contact_add                    200 200 200 404 403 404 404
 members:on_call_add                         200 200 200 404 403 404 404
 members:case_review_add                     200 200 200 404 403 404 404
 members:consult_add                         200 200 200 404 403 404 404

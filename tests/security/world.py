@@ -23,7 +23,7 @@ from members import services
 from members.models import (
     CaseReview,
     ConsultationRequest,
-    ContactNote,
+    Contact,
     Guardian,
     Member,
     MemberContact,
@@ -91,7 +91,7 @@ CLINICAL = {
     ("TransitionPlan", "adult_clinicians"): "Clinsentinel-clinicians-4487",
     ("TransitionPlan", "primary_care_transfer"): "Clinsentinel-primary-transfer-4488",
     ("TransitionPlan", "subspecialty_transfer"): "Clinsentinel-subspecialty-4489",
-    ("ContactNote", "summary"): "Clinsentinel-contact-4490",
+    ("Contact", "summary"): "Clinsentinel-contact-4490",
     ("OnCallCall", "summary"): "Clinsentinel-call-4491",
     ("OnCallCall", "triage_notes"): "Clinsentinel-triage-4492",
     ("OnCallCall", "follow_up"): "Clinsentinel-call-follow-up-4493",
@@ -110,7 +110,7 @@ CLINICAL_MODELS = {
     "ReferralInquiry": ("members.ReferralInquiry", "referral__member"),
     "MonitoringReview": ("members.MonitoringReview", "member"),
     "TransitionPlan": ("members.TransitionPlan", "member"),
-    "ContactNote": ("members.ContactNote", "member"),
+    "Contact": ("members.Contact", "member"),
     "OnCallCall": ("members.OnCallCall", "member"),
     "CaseReview": ("members.CaseReview", "member"),
     "ConsultationRequest": ("members.ConsultationRequest", "member"),
@@ -241,9 +241,9 @@ def _coordination_records(world: World) -> None:
     TransitionPlan.objects.create(member=member, recorded_on=today - timedelta(days=3),
                                   goals_actions="Learn to order own supplies.",
                                   **{f: text[f] for (m, f) in CLINICAL if m == "TransitionPlan"})
-    ContactNote.objects.create(member=member, contact_at=now - timedelta(days=2),
+    Contact.objects.create(member=member, contact_at=now - timedelta(days=2),
                                contact_mode="phone", participants="Parent Example",
-                               summary=CLINICAL["ContactNote", "summary"])
+                               summary=CLINICAL["Contact", "summary"])
     OnCallCall.objects.create(member=member, called_at=now - timedelta(days=4),
                               caller="Parent Example (mother)", call_category="dme",
                               triage_decision="dme_vendor",

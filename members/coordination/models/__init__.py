@@ -1,6 +1,7 @@
 """Care coordination records (PS III, IV.A.2, VI.B-D; the closed-loop referral FAQ, "CLR"), by
 topic: ``referrals`` (with their status changes, follow-ups, inquiries and notices),
-``monitoring``, ``transition_plans``, ``contact_notes``, ``on_call``, ``case_reviews`` and
+``monitoring``, ``transition_plans``, ``contacts``, ``hospital_stays``, ``on_call``,
+``case_reviews`` and
 ``consultations``.
 
 The models belong to the ``members`` app (``members.models`` re-exports them). Referrals,
@@ -10,7 +11,17 @@ follow-ups, monitoring reviews and transition plans are the core the deadline en
 
 from members.coordination.models.case_reviews import CaseReview, MeetingMode
 from members.coordination.models.consultations import ConsultationRequest, ConsultMode
-from members.coordination.models.contact_notes import ContactMode, ContactNote
+from members.coordination.models.contacts import (
+    CONTACT_PARTIES,
+    QUALIFYING_MODES,
+    Contact,
+    ContactMode,
+)
+from members.coordination.models.hospital_stays import (
+    HospitalStay,
+    ReassessmentDecision,
+    StaySetting,
+)
 from members.coordination.models.monitoring import MonitoringReview
 from members.coordination.models.on_call import CallCategory, OnCallCall, TriageDecision
 from members.coordination.models.referrals import (
@@ -32,10 +43,11 @@ from members.coordination.models.referrals import (
 from members.coordination.models.transition_plans import GuardianshipNeed, TransitionPlan
 
 __all__ = [
-    "CallCategory", "CaseReview", "ClosureReason", "ConsultMode", "ConsultationRequest",
-    "ContactMode", "ContactNote", "DeclineReason", "ExceptionKind", "FollowUpWith",
-    "GuardianshipNeed", "InquiryFrom", "MeetingMode", "MonitoringReview", "NoticeKind",
-    "NoticeMethod", "OnCallCall", "ReferralFollowUp", "ReferralInquiry", "ReferralNotice",
-    "ReferralStatus", "ReferralStatusChange", "ReferrerKind", "ServiceReferral",
+    "CONTACT_PARTIES", "QUALIFYING_MODES", "CallCategory", "CaseReview", "ClosureReason",
+    "ConsultMode", "ConsultationRequest", "Contact", "ContactMode",
+    "DeclineReason", "ExceptionKind", "FollowUpWith", "GuardianshipNeed", "HospitalStay",
+    "InquiryFrom", "MeetingMode", "MonitoringReview", "NoticeKind", "NoticeMethod", "OnCallCall",
+    "ReassessmentDecision", "ReferralFollowUp", "ReferralInquiry", "ReferralNotice",
+    "ReferralStatus", "ReferralStatusChange", "ReferrerKind", "ServiceReferral", "StaySetting",
     "TransitionPlan", "TriageDecision",
 ]

@@ -1,6 +1,7 @@
 """Writes to the care coordination records (PS III, IV.A.2, VI.B-D; CLR), by topic:
 ``referrals`` (with follow-ups, exceptions, inquiries and notices), ``monitoring``,
-``transition_plans``, ``contact_notes``, ``on_call``, ``case_reviews`` and ``consultations``.
+``transition_plans``, ``contacts``, ``hospital_stays``, ``on_call``, ``case_reviews`` and
+``consultations``.
 
 As in ``members.services``: each function checks its preconditions and refuses with a clear
 message (``cares.base.toolkit.Refusal``), writing nothing; every change writes an audit event
@@ -16,7 +17,7 @@ from members.coordination.services.consultations import (
     consult_respond,
     consultant_problems,
 )
-from members.coordination.services.contact_notes import contact_note_record
+from members.coordination.services.contacts import contact_record
 from members.coordination.services.monitoring import monitoring_link_icp, monitoring_review_record
 from members.coordination.services.on_call import on_call_record
 from members.coordination.services.referrals import (
@@ -41,7 +42,7 @@ from members.coordination.services.transition_plans import (
 __all__ = [
     "REFERRAL_FIELDS", "TRANSFER_TIMING_FROM_AGE", "TRANSITION_FIELDS", "TRANSITION_FROM_AGE",
     "case_review_record", "consult_request", "consult_respond", "consultant_problems",
-    "contact_note_record", "monitoring_link_icp", "monitoring_review_record", "on_call_record",
+    "contact_record", "monitoring_link_icp", "monitoring_review_record", "on_call_record",
     "referral_create", "referral_exception_record", "referral_follow_up_record",
     "referral_inquiry_answer", "referral_inquiry_record", "referral_notice_record",
     "referral_status_change", "referral_update", "transition_plan_of", "transition_plan_save",
