@@ -25,6 +25,7 @@ from careplans.models import (
     CarePlanStatus,
     CopySource,
     DeliveryMedium,
+    ShareRecipient,
 )
 from careplans.selectors import plan_content
 from cares.base import events
@@ -180,13 +181,32 @@ def care_plan_delivery_record(*, plan: CarePlan, language: str, medium: str,
     return delivery
 
 
+def _stay_share_problems(plan: CarePlan, recipient_kind: str, shared_on: date,
+                         stay) -> list[str]:
+    """A share naming a hospital stay is the transition-of-care communication with its
+    discharge team (PS VI.A.1.c.4)."""
+    if stay is None:
+        return []
+    if stay.member_id != plan.member_id:
+        return [_("That hospital stay is another member's.")]
+    problems = []
+    if recipient_kind != ShareRecipient.DISCHARGE_TEAM:
+        problems.append(_("An ICP shared for a hospital stay goes to its discharge team."))
+    if shared_on and shared_on < stay.admitted_on:
+        problems.append(_("The date shared is before the admission (%(date)s).")
+                        % {"date": stay.admitted_on.isoformat()})
+    return problems
+
+
 @transaction.atomic
 def care_plan_share_record(*, plan: CarePlan, recipient_kind: str, recipient: str,
                            shared_on: date, method: str = "", release=None,
-                           actor: User | None = None) -> CarePlanShare:
+                           hospital_stay=None, actor: User | None = None) -> CarePlanShare:
     """The finalized ICP shared with the PCP or designee (PS VI.A.1.c.5) or with another
-    party (c.4). Sharing outside treatment needs a release of information in force."""
+    party (c.4), such as a hospital stay's discharge team (``hospital_stay``). Sharing outside
+    treatment needs a release of information in force."""
     problems = _refuse_draft(plan, _("The ICP is shared"))
+    problems += _stay_share_problems(plan, recipient_kind, shared_on, hospital_stay)
     not_future(shared_on, _("The date shared"), problems)
     if plan.finalized_on and shared_on < plan.finalized_on:
         problems.append(_("The date shared is before the ICP was finalized (%(date)s).")
@@ -206,7 +226,8 @@ def care_plan_share_record(*, plan: CarePlan, recipient_kind: str, recipient: st
     refuse(problems)
     share = CarePlanShare(care_plan=plan, recipient_kind=recipient_kind,
                           recipient=recipient.strip(), shared_on=shared_on,
-                          method=(method or "").strip(), release=release, recorded_by=actor)
+                          method=(method or "").strip(), release=release,
+                          hospital_stay=hospital_stay, recorded_by=actor)
     share.full_clean()
     share.save()
     audit_change(action=Action.CREATE, obj=share, member=plan.member_id, actor=actor)

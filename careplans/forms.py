@@ -74,7 +74,12 @@ class AssessmentForm(forms.ModelForm):
         fields = list(ASSESSMENT_FIELDS)
         widgets = {name: TEXTAREA for name in ASSESSMENT_FIELDS
                    if not name.endswith("_screen") and name not in ("snap", "wic",
-                                                                     "continues_eligible")}
+                                                                     "continues_eligible",
+                                                                     "icp_update_needed")}
+        help_texts = {"icp_update_needed": _(
+            "PS VI.A.1.b.3: the reassessment found that the ICP must be updated. Once the "
+            "assessment is completed, the update is due within the program's update window; "
+            "the next ICP version finalized answers it.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,8 +91,8 @@ class AssessmentForm(forms.ModelForm):
             drop += ["current_status", "risk_rescreen"]
         if kind != AssessmentKind.SIGNIFICANT_CHANGE:
             drop.append("change_summary")
-        if kind == AssessmentKind.INITIAL:
-            drop.append("continues_eligible")
+        if kind == AssessmentKind.INITIAL:  # only a reassessment asks for an ICP update
+            drop += ["continues_eligible", "icp_update_needed"]
         for name in drop:
             self.fields.pop(name, None)
 

@@ -117,8 +117,14 @@ def plan_detail(plan: CarePlan) -> dict:
         if known is None or (copy.source == CopySource.TRANSLATION
                              and known.source != CopySource.TRANSLATION):
             current[copy.language.lower()] = copy
+    finalized = plan.finalized_on is not None  # a draft answers no request yet
     return {
         "content": content,
+        # The requests for an ICP update this version answers (careplans.updates).
+        "answered_reviews": list(plan.monitoring_reviews.order_by("reviewed_on", "pk"))
+        if finalized else [],
+        "answered_assessments": list(plan.assessments_answered.order_by("completed_on", "pk"))
+        if finalized else [],
         "shares": list(plan.shares.select_related("release", "recorded_by")),
         "copies": copies,
         "current_copies": current,

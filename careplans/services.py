@@ -37,12 +37,15 @@ from careplans.models import (
 )
 from careplans.rules import assessment_missing, plan_missing
 from careplans.selectors import latest_assessment, plan_content
+from careplans.updates import answering_plan, initial_refusal, link_answered_requests
 from cares.base import events
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.staff.models import Program, Role, StaffProfile, User
 from cares.base.toolkit import Refusal, not_future, refuse
+from members.coordination.services import hospital_stay_reassessment_decide
 from members.models import EpisodeStatus, Member, ProviderKind
+from members.services import lock_member
 
 # Who may complete an assessment (the clinical roles of the care team).
 ASSESSOR_ROLES = (Role.CARE_COORDINATOR, Role.SENIOR_CARE_MANAGER, Role.PROGRAM_DIRECTOR,
@@ -57,7 +60,7 @@ ASSESSMENT_FIELDS = (
     "nutrition_notes", "snap", "wic", "utilities_screen", "utilities_notes",
     "transportation_screen", "transportation_notes", "current_services", "medications",
     "allergies", "dme", "needs_identified", "continues_eligible", "change_summary",
-    "current_status", "risk_rescreen",
+    "current_status", "risk_rescreen", "icp_update_needed",
 )
 # The plan's own fields, by the page that edits them.
 PLAN_SECTIONS: dict[str, tuple[str, ...]] = {
@@ -165,9 +168,13 @@ def _is_text(model, name: str) -> bool:
 # --- Assessments (PS VI.A.1.a-b) -----------------------------------------------------------------
 
 @transaction.atomic
-def assessment_create(*, member: Member, kind: str, actor: User | None = None) -> Assessment:
-    """Start a draft assessment or reassessment of ``kind``."""
+def assessment_create(*, member: Member, kind: str, hospital_stay=None,
+                      actor: User | None = None) -> Assessment:
+    """Start a draft assessment or reassessment of ``kind``. Started on the suggestion of a
+    hospital discharge (``hospital_stay``, PS VI.A.1.b.2), it is a significant-change
+    reassessment linked to the stay, and the stay's suggestion is answered as started."""
     problems = _active_episode_problem(member)
+    problems += _stay_problems(member, kind, hospital_stay)
     draft = member.assessments.filter(completed_on__isnull=True).first()
     if draft is not None:
         problems.append(_("The %(kind)s started on %(date)s is still a draft: complete it "
@@ -178,11 +185,25 @@ def assessment_create(*, member: Member, kind: str, actor: User | None = None) -
         problems.append(_("A reassessment follows a completed comprehensive assessment: start "
                           "with the initial assessment (PS VI.A.1.b.1)."))
     refuse(problems)
-    assessment = Assessment(member=member, kind=kind, created_by=actor)
+    if hospital_stay is not None:  # claims the suggestion: of two at once, one is refused
+        hospital_stay_reassessment_decide(stay=hospital_stay, accept=True, actor=actor)
+    assessment = Assessment(member=member, kind=kind, hospital_stay=hospital_stay,
+                            created_by=actor)
     assessment.full_clean()
     assessment.save()
     audit_change(action=Action.CREATE, obj=assessment, member=member, actor=actor)
     return assessment
+
+
+def _stay_problems(member: Member, kind: str, stay) -> list[str]:
+    if stay is None:
+        return []
+    if stay.member_id != member.pk:
+        return [_("That hospital stay is another member's.")]
+    if kind != AssessmentKind.SIGNIFICANT_CHANGE:
+        return [_("After a hospital discharge, the reassessment is a significant-change "
+                  "reassessment (PS VI.A.1.b.2).")]
+    return []
 
 
 def _refuse_completed(assessment: Assessment) -> None:
@@ -206,6 +227,7 @@ def assessment_update(*, assessment: Assessment, values: dict,
                     _("Row %(n)d: the consultation date") % {"n": number}, problems)
         return problems
 
+    refuse(initial_refusal(assessment.kind, values.get("icp_update_needed", False)))
     values = _clean_text(values)
     changed = _changed(assessment, values)
     for name, value in values.items():
@@ -232,7 +254,10 @@ def assessment_missing_for(assessment: Assessment, completed_on: date | None = N
 def assessment_complete(*, assessment: Assessment, completed_on: date,
                         completed_by: StaffProfile | None,
                         actor: User | None = None) -> Assessment:
-    """Complete a draft: only with every section its kind needs (PS VI.A.1.a-b)."""
+    """Complete a draft: only with every section its kind needs (PS VI.A.1.a-b). A
+    reassessment that finds the ICP must be updated is linked at once to a version already
+    finalized on or after its day, if there is one (``careplans.updates``)."""
+    lock_member(assessment.member)  # before the assessment: a finalization locks in this order
     assessment = Assessment.objects.select_for_update(of=("self",)).select_related("member").get(
         pk=assessment.pk)
     _refuse_completed(assessment)
@@ -248,12 +273,17 @@ def assessment_complete(*, assessment: Assessment, completed_on: date,
                           "care manager, senior medical professional or program director."))
     problems.extend(_("Missing: %(element)s") % {"element": m}
                     for m in assessment_missing_for(assessment, completed_on))
+    problems.extend(initial_refusal(assessment.kind, assessment.icp_update_needed))
     refuse(problems)
     assessment.completed_on = completed_on
     assessment.completed_by = completed_by
+    fields = ["completed_by", "completed_on"]
+    if assessment.icp_update_needed:
+        assessment.new_care_plan = answering_plan(assessment.member_id, completed_on)
+        fields += ["new_care_plan"] if assessment.new_care_plan else []
     assessment.save()
     audit_change(action=Action.UPDATE, obj=assessment, member=assessment.member_id,
-                 actor=actor, fields=["completed_by", "completed_on"])
+                 actor=actor, fields=fields)
     events.tell(events.member_facts_changed, member_id=assessment.member_id)
     return assessment
 
@@ -427,7 +457,9 @@ def care_plan_missing(plan: CarePlan, finalized_on: date | None = None):
 def care_plan_finalize(*, plan: CarePlan, finalized_on: date,
                        actor: User | None = None) -> CarePlan:
     """Finalize a draft: only with every required element (PS VI.A.1.c), all of them listed
-    when any is missing. The version in force before it becomes superseded."""
+    when any is missing. The version in force before it becomes superseded, and the
+    requests for an ICP update it answers are linked to it (``careplans.updates``)."""
+    lock_member(plan.member)  # a request for an update recorded meanwhile waits (or we do)
     plan = CarePlan.objects.select_for_update(of=("self",)).select_related(
         "member", "previous").get(
         pk=plan.pk)
@@ -459,5 +491,6 @@ def care_plan_finalize(*, plan: CarePlan, finalized_on: date,
     plan.save()
     audit_change(action=Action.UPDATE, obj=plan, member=plan.member_id, actor=actor,
                  fields=["finalized_at", "finalized_by", "finalized_on", "status"])
+    link_answered_requests(plan, actor=actor)
     events.tell(events.member_facts_changed, member_id=plan.member_id)
     return plan

@@ -16,6 +16,7 @@ from cares.base.staff.forms import DATE_INPUT
 from cares.base.staff.models import RoleAssignment, StaffProfile
 from members.access import audit_identifier_exists
 from members.models import (
+    STATE_AGENCIES,
     EligibilityCriterion,
     Engagement,
     EpisodeClosureReason,
@@ -104,7 +105,15 @@ class MassHealthIdField(forms.CharField):
 
 
 class MemberForm(forms.ModelForm):
-    """The member's own record: identity, address, contact and languages."""
+    """The member's own record: identity, address, contact and languages; and benefits."""
+
+    benefit_fields = ("masshealth_renewal_date", "health_plan", "third_party_insurance",
+                      "state_agencies")
+    # Stored as a list of codes; the service refuses a code not in STATE_AGENCIES too.
+    state_agencies = forms.MultipleChoiceField(
+        label=_("State-agency services"), choices=STATE_AGENCIES, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The state agencies the member receives services from."))
 
     class Meta:
         model = Member
@@ -112,11 +121,14 @@ class MemberForm(forms.ModelForm):
             "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
             "masshealth_id", "sex_gender", "address_line1", "address_line2", "city", "state",
             "postal_code", "phone", "email", "primary_language", "preferred_written_language",
-            "interpreter_needed", "electronic_contact_available",
+            "interpreter_needed", "electronic_contact_available", "contact_preference",
+            # Benefits (PS VI.B.1.h): ``benefit_fields``.
+            "masshealth_renewal_date", "health_plan", "third_party_insurance", "state_agencies",
         ]
         field_classes = {"masshealth_id": MassHealthIdField}
         widgets = {
             "date_of_birth": DATE_INPUT,
+            "masshealth_renewal_date": DATE_INPUT,
             "primary_language": LanguageInput(),
             "preferred_written_language": LanguageInput(),
         }

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from members import views
+from members.coordination import stay_views as stays
 from members.coordination import views as coordination
 
 app_name = "members"
@@ -51,7 +52,16 @@ urlpatterns = [
     path("<int:pk>/monitoring/<int:review_id>/icp/", coordination.monitoring_icp_view,
          name="monitoring_icp"),
     path("<int:pk>/transition/", coordination.transition_plan_view, name="transition_plan"),
-    path("<int:pk>/notes/new/", coordination.contact_add_view, name="contact_add"),
+    # Hospital stays and emergency-department visits (PS VI.B.1.i, VI.A.1.b.2)
+    path("<int:pk>/hospital-stays/new/", stays.stay_add_view, name="stay_add"),
+    path("<int:pk>/hospital-stays/<int:stay_id>/", stays.stay_detail_view, name="stay_detail"),
+    path("<int:pk>/hospital-stays/<int:stay_id>/discharge/", stays.stay_discharge_view,
+         name="stay_discharge"),
+    path("<int:pk>/hospital-stays/<int:stay_id>/follow-up/", stays.stay_follow_up_view,
+         name="stay_follow_up"),
+    path("<int:pk>/hospital-stays/<int:stay_id>/reassessment/", stays.stay_reassessment_view,
+         name="stay_reassessment"),
+    path("<int:pk>/notes/new/", coordination.contact_add_view, name="contact_record"),
     path("<int:pk>/on-call/new/", coordination.on_call_add_view, name="on_call_add"),
     path("<int:pk>/case-reviews/new/", coordination.case_review_add_view,
          name="case_review_add"),

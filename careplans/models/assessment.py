@@ -145,8 +145,12 @@ class Assessment(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             stored = type(self).objects.filter(pk=self.pk).values_list(
-                "completed_on", flat=True).first()
-            if stored is not None:
+                "completed_on", "new_care_plan_id").first()
+            # The one change a completed assessment takes: the ICP version that answers its
+            # request for an update is linked once (``careplans.updates``), nothing else.
+            linking = set(kwargs.get("update_fields") or ()) == {"new_care_plan"} \
+                and stored is not None and stored[1] is None
+            if stored is not None and stored[0] is not None and not linking:
                 raise FrozenRecordError(
                     _("A completed assessment cannot be changed; record a reassessment "
                       "instead (PS VI.A.1.b)."))

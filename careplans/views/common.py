@@ -33,10 +33,22 @@ def plan_or_404(member, plan_id: int) -> CarePlan:
 
 
 def assessment_or_404(member, assessment_id: int) -> Assessment:
-    assessment = get_object_or_404(member.assessments.select_related("completed_by__user"),
+    assessment = get_object_or_404(member.assessments.select_related("completed_by__user",
+                                                                     "new_care_plan"),
                                    pk=assessment_id)
     assessment.member = member
     return assessment
+
+
+def stay_or_none(request, member):
+    """The hospital stay named by ``?stay=`` (a reassessment or an ICP share after it, PS
+    VI.A.1.b.2, VI.A.1.c.4): one of the member's own stays (404 otherwise), or ``None``."""
+    stay_id = request.GET.get("stay", "")
+    if not stay_id:
+        return None
+    if not stay_id.isdigit():
+        raise Http404
+    return get_object_or_404(member.hospital_stays.select_related("facility"), pk=stay_id)
 
 
 def page(request, member, *, title: str, form, refused: list[str], citation: str = "",

@@ -15,6 +15,7 @@ from members.coordination.models import (
     CaseReview,
     ConsultationRequest,
     Contact,
+    HospitalStay,
     MonitoringReview,
     OnCallCall,
     ReferralFollowUp,
@@ -119,3 +120,15 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
     list_display = ["member", "requested_at", "consultant", "responded_at"]
     list_select_related = ["member", "consultant__user"]
     search_fields = MEMBER_SEARCH
+
+
+@admin.register(HospitalStay)
+class HospitalStayAdmin(SimpleHistoryAdmin):
+    """The decision on the suggested reassessment is made once, through the services."""
+
+    list_display = ["member", "setting", "facility", "admitted_on", "discharged_on",
+                    "follow_up_on", "reassessment"]
+    list_filter = ["setting", "reassessment"]
+    list_select_related = ["member", "facility"]
+    search_fields = [*MEMBER_SEARCH, "key"]
+    readonly_fields = ["reassessment", "reassessment_reason"]

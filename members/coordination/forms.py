@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cares.base.staff.forms import DATE_INPUT
 from cares.base.staff.models import Role, StaffProfile
 from members.coordination.models import (
+    CONTACT_PARTIES,
     CaseReview,
     ClosureReason,
     ConsultationRequest,
@@ -27,7 +28,13 @@ from members.coordination.models import (
     TransitionPlan,
 )
 from members.coordination.services import TRANSITION_FIELDS
-from members.forms import TEXTAREA, StaffChoiceField, active_staff, default_staff
+from members.forms import (
+    TEXTAREA,
+    LanguageInput,
+    StaffChoiceField,
+    active_staff,
+    default_staff,
+)
 from members.models import Provider
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -237,14 +244,32 @@ class TransitionPlanForm(forms.ModelForm):
 # --- Contacts, on-call, case reviews, consultations -----------------------------------------------
 
 class ContactForm(forms.ModelForm):
+    """A contact with the member, their family or the people around them (PS VI.B.1.a)."""
+
+    parties = forms.MultipleChoiceField(
+        label=_("With whom"), choices=CONTACT_PARTIES, widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("A contact with the member or a parent/guardian, in person or by "
+                    "telehealth, is the regular contact PS VI.B.1.a asks for."))
+    staff = StaffChoiceField(label=_("Staff member"), queryset=StaffProfile.objects.none(),
+                             required=False)
+
     class Meta:
         model = Contact
-        fields = ["contact_at", "contact_mode", "participants", "summary"]
-        widgets = {"contact_at": DATETIME_INPUT, "summary": TEXTAREA}
+        fields = ["contact_at", "contact_mode", "parties", "participants", "staff",
+                  "duration_minutes", "interpreter_used", "interpreter_language", "summary"]
+        widgets = {"contact_at": DATETIME_INPUT, "summary": TEXTAREA,
+                   "interpreter_language": LanguageInput()}
+        help_texts = {"interpreter_language": _("For example es, pt-BR, vi or zh-Hant.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, profile: StaffProfile | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         _default(self, "contact_at", now_local)
+        field = self.fields["staff"]
+        field.queryset = active_staff(StaffProfile.objects.filter(roles__isnull=False))
+        _default(self, "staff", default_staff(field.queryset, profile))
+        self.fields["summary"].required = True
+        self.fields["duration_minutes"].widget.attrs.update(min=1, max=1440)
 
 
 class OnCallForm(forms.ModelForm):

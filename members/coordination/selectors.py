@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cares.base import events
+from cares.base.languages import language_name
 from members.coordination import rules
 from members.coordination.models import (
     ConsultationRequest,
@@ -26,6 +27,7 @@ from members.coordination.models import (
     ReferralStatusChange,
     ServiceReferral,
 )
+from members.coordination.stay_selectors import member_stays, stay_events
 from members.timeline import TimelineEvent
 
 
@@ -104,7 +106,7 @@ def open_duplicates(member_ids) -> dict[int, int]:
 
 def coordination_detail(member, on: date) -> dict:
     """The member's care coordination records for the member page and the timeline, in a
-    fixed number of queries (eleven)."""
+    fixed number of queries (twelve)."""
     referrals = list(referrals_with_records(member.referrals.all()).order_by(
         "-referred_on", "-pk"))
     duplicates = rules.likely_duplicates(referrals)
@@ -118,12 +120,14 @@ def coordination_detail(member, on: date) -> dict:
         "transition_plan": plans[0] if plans else None,
         "transition_missing": plans[0].missing_elements(age=member.age_on(on)) if plans else [],
         "transition_plans": plans,
-        "contacts": list(member.contact_records.order_by("-contact_at", "-pk")),
+        "contacts": list(member.contact_records.select_related("staff__user")
+                         .order_by("-contact_at", "-pk")),
         "on_call_calls": list(member.on_call_calls.select_related("handled_by__user")
                               .order_by("-called_at", "-pk")),
         "case_reviews": list(member.case_reviews.order_by("-held_on", "-pk")),
         "consultations": consultations,
         "consult_rows": [(c, consult_deadline(c, on)) for c in consultations],
+        "hospital_stays": member_stays(member),
         "on": on,
     }
 
@@ -187,6 +191,7 @@ def coordination_events(c: dict, *, clinical: bool) -> list[TimelineEvent]:
     events += [on_call_event(call, clinical=clinical) for call in c["on_call_calls"]]
     events += [case_review_event(review, clinical=clinical) for review in c["case_reviews"]]
     events += [consultation_event(consult, clinical=clinical) for consult in c["consultations"]]
+    events += stay_events(c.get("hospital_stays", []), clinical=clinical)
     return events
 
 
@@ -262,12 +267,24 @@ def monitoring_event(review, *, clinical: bool) -> TimelineEvent:
               review.notes if clinical else ""), "PS VI.D.1")
 
 
-def contact_event(note, *, clinical: bool) -> TimelineEvent:
-    day, time = _local(note.contact_at)
+def contact_event(contact, *, clinical: bool) -> TimelineEvent:
+    """A contact: how, with whom, by whom, how long, the interpreter, and whether it is the
+    regular contact of PS VI.B.1.a (what happened only for ``clinical``)."""
+    day, time = _local(contact.contact_at)
     return TimelineEvent(
-        day, _("Contact (%(mode)s) at %(time)s") % {"mode": note.get_contact_mode_display(),
+        day, _("Contact (%(mode)s) at %(time)s") % {"mode": contact.get_contact_mode_display(),
                                                     "time": time},
-        _join(note.participants, note.summary if clinical else ""), "PS VI.B.1.a")
+        _join(_("with %(parties)s") % {"parties": ", ".join(contact.parties)}
+              if contact.parties else "",
+              contact.participants, str(contact.staff or ""),
+              _("%(minutes)s min") % {"minutes": contact.duration_minutes}
+              if contact.duration_minutes else "",
+              _("interpreter: %(language)s") % {
+                  "language": language_name(contact.interpreter_language)}
+              if contact.interpreter_used else "",
+              _("counts as regular contact") if contact.qualifies
+              else _("not regular contact"),
+              contact.summary if clinical else ""), "PS VI.B.1.a")
 
 
 def on_call_event(call, *, clinical: bool) -> TimelineEvent:

@@ -275,13 +275,16 @@ def transition_plan_view(request, member):
 
 @member_view("GET", "POST", change=True)
 def contact_add_view(request, member):
-    form = ContactForm(post_data(request), instance=None)
+    form = ContactForm(post_data(request), instance=None, profile=staff_profile(request.user))
     saved, refused = form_flow(request, [form], lambda: coordination.contact_record(
         member=member, actor=request.user, **form.cleaned_data))
     if saved:
-        return done(request, member, _("Contact note recorded."))
+        return done(request, member, _("Contact recorded."))
     return form_page(request, member=member, form=form, refused=refused,
-                     title=_("Contact note"), citation="PS VI.B.1.a")
+                     title=_("Record a contact"), citation="PS VI.B.1.a",
+                     intro=_("Only a contact with the member or a parent/guardian made in "
+                             "person or by telehealth counts as regular contact; phone "
+                             "calls and messages are recorded all the same."))
 
 
 @member_view("GET", "POST", change=True)

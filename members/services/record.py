@@ -11,6 +11,7 @@ from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.staff.models import User
 from cares.base.toolkit import FieldProblem, changed_fields, not_future, refuse
+from members.benefits import agencies_in_order, agency_problems
 from members.models import MAX_AGE, Episode, Member, age_on
 from members.services.common import lock_member
 
@@ -18,11 +19,13 @@ from members.services.common import lock_member
 @transaction.atomic
 def member_save(*, member: Member, actor: User | None = None) -> Member:
     """Create or update the member's own record (validated in full, and against the member's
-    referrals: ``member_record_problems``).
+    referrals: ``member_record_problems``; state-agency codes from ``STATE_AGENCIES`` only).
 
     Two saves of one MassHealth ID at once both pass validation; the database keeps one and
     the other gets the form's own duplicate error, never a 500 (whose log would quote the ID).
     """
+    refuse(agency_problems(member.state_agencies))  # benefits (PS VI.B.1.h)
+    member.state_agencies = agencies_in_order(member.state_agencies or [])
     member.full_clean()
     created = member.pk is None
     lock_member(member)  # a referral being recorded at the same time waits (or we do)

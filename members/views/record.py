@@ -21,6 +21,8 @@ from cares.base.languages import language_name
 from cares.base.toolkit import form_flow
 from members import services
 from members.access import may_change_member, member_view, visible_members
+from members.benefits import benefits_of
+from members.coordination.contacts import contact_summary
 from members.forms import IntakeForm, MemberForm, ReferralForm
 from members.models import Episode, EpisodeStatus, Member
 from members.pages import done, form_page, post_data
@@ -43,9 +45,12 @@ def intake_view(request):
     return form_page(request, member=None, form=form, refused=refused,
                      title=_("New member and referral"), citation="PS VIII",
                      fieldsets=[
-                         (_("Member"), "", [form[n] for n in MemberForm._meta.fields]),
+                         (_("Member"), "", [form[n] for n in MemberForm._meta.fields
+                                            if n not in MemberForm.benefit_fields]),
                          (_("Referral"), "PS III, VIII",
                           [form[n] for n in (*ReferralForm.referral_fields, "assigned_to")]),
+                         (_("Benefits"), "PS VI.B.1.h",
+                          [form[n] for n in MemberForm.benefit_fields]),
                      ])
 
 
@@ -132,6 +137,14 @@ def next_steps(member: Member, episode: Episode | None) -> list[tuple[str, str, 
     return [main]
 
 
+def icp_update_rows(reviews, deadlines) -> list[tuple]:
+    """Each monitoring review with its stored ``icp_update`` deadline while its request for
+    an ICP update waits (else ``None``), from the deadlines the page already has."""
+    waiting = {d.ref: d for d in deadlines if d.rule == "icp_update"}
+    return [(r, waiting.get(f"{r._meta.label_lower}:{r.pk}") if r.icp_update_pending else None)
+            for r in reviews]
+
+
 @member_view("GET")
 def member_detail_view(request, member):
     on = timezone.localdate()
@@ -141,6 +154,7 @@ def member_detail_view(request, member):
     removal = getattr(episode, "removal", None) if episode else None
     evaluations = list(episode.evaluations.all()) if episode else []
     releases = [(r, *RELEASE_STATUS[r.status_on(on)]) for r in detail["releases"]]
+    deadlines = events.ask(events.member_deadlines, member=member)
     return render(request, "members/detail.html", {
         "member": member, **detail, "today": on,
         "age": member.age_on(on), "flag": turning_21_flag(member, on),
@@ -154,7 +168,12 @@ def member_detail_view(request, member):
         "timeline": member_timeline(member, detail, clinical=clinical),
         "engagement": getattr(episode, "engagement", None) if episode else None,
         "can_change": may_change_member(request.user, member), "clinical": clinical,
-        "deadlines": events.ask(events.member_deadlines, member=member),
+        "deadlines": deadlines,
+        "benefits": benefits_of(member, on),
+        "monitoring_rows": icp_update_rows(detail["coordination"]["monitoring_reviews"][:3],
+                                           deadlines),
+        "regular_contact": contact_summary(member, on, deadlines=deadlines,
+                                           contacts=detail["coordination"]["contacts"]),
     })
 
 
@@ -166,4 +185,8 @@ def member_edit_view(request, member):
     if saved:
         return done(request, member, _("Saved %(name)s.") % {"name": saved})
     return form_page(request, member=member, form=form, refused=refused,
-                     title=_("Edit member"))
+                     title=_("Edit member"), fieldsets=[
+                         (_("Member"), "", [form[n] for n in form.fields
+                                            if n not in MemberForm.benefit_fields]),
+                         (_("Benefits"), "PS VI.B.1.h",
+                          [form[n] for n in MemberForm.benefit_fields])])

@@ -16,7 +16,12 @@ from cares.deadlines.rules import RULES
 from cares.deadlines.services import refresh_deadlines
 from cares.program.dashboards.actions import RULE_FORMS, SECTION, action_url
 from cares.program.dashboards.worklist import born_between
-from members.models import ReferralFollowUp, ReleaseOfInformation, ServiceReferral
+from members.models import (
+    HospitalStay,
+    ReferralFollowUp,
+    ReleaseOfInformation,
+    ServiceReferral,
+)
 from tests.dashboards.conftest import coordinators
 from tests.factories import enrolled_member, make_staff, sign_in
 
@@ -49,6 +54,12 @@ def test_sections_hold_the_right_deadlines_sorted_by_due(program):
                 assert item.url == reverse("members:referral_follow_up",
                                            args=[d.member_id, referral.pk])
                 assert item.has_form
+            elif d.rule == "discharge_follow_up":  # ref: the stay's key, or its id
+                stay = next(s for s in HospitalStay.objects.filter(member=d.member_id)
+                            if str(s.key or s.pk) == d.ref)
+                assert item.url == reverse("members:stay_follow_up",
+                                           args=[d.member_id, stay.pk])
+                assert item.has_form
             else:
                 assert item.url == action_url(d.rule, d.member_id)
 
@@ -58,6 +69,9 @@ def test_each_rule_links_to_its_form_or_the_members_deadlines(db):
     assert action_url("monitoring", 7) == reverse("members:monitoring_add", args=[7])
     assert action_url("referral_follow_up", 7, 3) == reverse("members:referral_follow_up",
                                                              args=[7, 3])
+    assert action_url("discharge_follow_up", 7, 4) == reverse("members:stay_follow_up",
+                                                              args=[7, 4])
+    assert action_url("discharge_follow_up", 7) == f"/members/7/#{SECTION}"
     assert action_url("enrollment_letter", 7) == "/members/7/#letters-heading"
     # A referral deadline whose referral is unknown, and rules with no form, go to the
     # member's deadlines.

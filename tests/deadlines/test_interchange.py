@@ -155,7 +155,7 @@ def test_report_csv_and_member_filter():
     run("import_caseload", str(DATA / "program.json"))
     out = report("2026-08-31", "--format", "csv", "--member", "m2")
     lines = out.strip().splitlines()
-    assert lines[0] == "subject,rule,referral,due,status,satisfied_on,spec"
+    assert lines[0] == "subject,rule,referral,due,status,satisfied_on,spec,stay"
     assert all(line.startswith("m2,") for line in lines[1:])
     assert "m2,referral_follow_up,r2,2026-07-01,excepted,," in out
     data = json.loads(report("2026-08-31", "--member", "m3"))

@@ -165,12 +165,13 @@ def test_contact_notes_on_call_calls_and_case_reviews(member, coordinator):
     now = timezone.now()
     refused(lambda: coordination.contact_record(
         member=member, contact_at=now + timedelta(hours=1), contact_mode="phone",
-        participants="Mother", summary="x"), "cannot be in the future")
+        parties=["with_guardian"], participants="Mother", summary="x"),
+        "cannot be in the future")
     note = coordination.contact_record(
         member=member, contact_at=now - timedelta(hours=1), contact_mode="telehealth",
-        participants="Mother, CC", summary="Reviewed the feeding schedule.",
-        actor=coordinator.user)
-    assert note.recorded_by == coordinator.user
+        parties=["with_guardian"], participants="Mother, CC",
+        summary="Reviewed the feeding schedule.", actor=coordinator.user)
+    assert (note.recorded_by, note.staff) == (coordinator.user, coordinator)
     refused(lambda: coordination.on_call_record(
         member=member, called_at=now, caller="Mother", call_category="dme",
         summary="Pump alarm", triage_decision="other"), "Explain the 'other' triage")
@@ -199,8 +200,8 @@ def test_the_timeline_leaves_clinical_detail_out_without_clinical(member, coordi
         referral=referral, followed_up_on=date(2026, 2, 20), with_whom="Mother",
         services_received=True, met_need=True, notes="Clinical-note-xyz")
     coordination.contact_record(member=member, contact_at=at(date(2026, 2, 21), 10),
-                                     contact_mode="phone", participants="Mother",
-                                     summary="Clinical-summary-xyz")
+                                contact_mode="phone", parties=["with_guardian"],
+                                participants="Mother", summary="Clinical-summary-xyz")
     full = " ".join(f"{e.title} {e.detail}" for e in member_timeline(member, clinical=True))
     bare = " ".join(f"{e.title} {e.detail}" for e in member_timeline(member, clinical=False))
     for text in ("Breathe easier", "Clinical-note-xyz", "Clinical-summary-xyz"):

@@ -168,7 +168,7 @@ def test_the_member_page_shows_the_coordination_records_and_their_flags(
         icp_update_needed=True)
     page = html(coordinator_client.get(reverse("members:detail", args=[member.pk])))
     assert 'id="quick-add"' in page
-    for name in ("referral_add", "monitoring_add", "transition_plan", "contact_add",
+    for name in ("referral_add", "monitoring_add", "transition_plan", "contact_record",
                  "on_call_add", "case_review_add", "consult_add"):
         assert f'href="{url(name, member)}"' in page, name
     assert 'data-flag="stale"' in page and 'data-flag="duplicate"' in page
@@ -261,8 +261,9 @@ def test_contacts_on_call_case_reviews_and_consultations(coordinator_client, coo
     stamp = now.strftime("%Y-%m-%dT%H:%M")
     medical = make_medical()
     posts = [
-        ("contact_add", {"contact_at": stamp, "contact_mode": "telehealth",
-                              "participants": "Mother", "summary": "Feeding plan"}),
+        ("contact_record", {"contact_at": stamp, "contact_mode": "telehealth",
+                            "parties": ["with_guardian"], "participants": "Mother",
+                            "staff": coordinator.pk, "summary": "Feeding plan"}),
         ("on_call_add", {"called_at": stamp, "caller": "Mother", "call_category": "dme",
                          "summary": "Pump alarm", "triage_decision": "dme_vendor",
                          "triage_notes": "", "follow_up": "", "handled_by": coordinator.pk}),
@@ -361,8 +362,8 @@ def _records(member, n: int, medical) -> None:
                                             sent_on=TODAY, sent_to="Dr. Example",
                                             notice_method="phone")
         coordination.contact_record(member=member, contact_at=now - timedelta(hours=i + 1),
-                                         contact_mode="phone", participants="Mother",
-                                         summary="x")
+                                    contact_mode="phone", parties=["with_guardian"],
+                                    participants="Mother", summary="x")
         coordination.on_call_record(member=member, called_at=now - timedelta(hours=i + 1),
                                     caller="Mother", call_category="access", summary="x",
                                     triage_decision="advice", handled_by=medical)

@@ -72,7 +72,12 @@ members:inquiry_answer                      200 200 200 404 403 404 404
 members:monitoring_add                      200 200 200 404 403 404 404
 members:monitoring_icp                      200 200 200 404 403 404 404
 members:transition_plan                     200 200 200 404 403 404 404
-members:contact_add                    200 200 200 404 403 404 404
+members:stay_add                            200 200 200 404 403 404 404
+members:stay_detail                         200 200 200 404 200 404 404
+members:stay_discharge                      200 200 200 404 403 404 404
+members:stay_follow_up                      200 200 200 404 403 404 404
+members:stay_reassessment                   200 200 200 404 403 404 404
+members:contact_record                      200 200 200 404 403 404 404
 members:on_call_add                         200 200 200 404 403 404 404
 members:case_review_add                     200 200 200 404 403 404 404
 members:consult_add                         200 200 200 404 403 404 404

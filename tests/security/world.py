@@ -25,6 +25,7 @@ from members.models import (
     ConsultationRequest,
     Contact,
     Guardian,
+    HospitalStay,
     Member,
     MemberContact,
     MonitoringReview,
@@ -98,6 +99,9 @@ CLINICAL = {
     ("CaseReview", "decisions"): "Clinsentinel-decisions-4494",
     ("ConsultationRequest", "question"): "Clinsentinel-consult-question-4495",
     ("ConsultationRequest", "response"): "Clinsentinel-consult-response-4496",
+    ("HospitalStay", "reason"): "Clinsentinel-stay-reason-4497",
+    ("HospitalStay", "follow_up_notes"): "Clinsentinel-stay-follow-up-4498",
+    ("HospitalStay", "reassessment_reason"): "Clinsentinel-no-reassessment-4499",
 }
 
 # Each model with clinical fields, and the lookup from it to its member.
@@ -114,6 +118,7 @@ CLINICAL_MODELS = {
     "OnCallCall": ("members.OnCallCall", "member"),
     "CaseReview": ("members.CaseReview", "member"),
     "ConsultationRequest": ("members.ConsultationRequest", "member"),
+    "HospitalStay": ("members.HospitalStay", "member"),
 }
 
 
@@ -204,7 +209,7 @@ def _coordination_records(world: World) -> None:
     """Care coordination records of the member, a sentinel in every clinical field: a
     referral accepted (with a status note, a follow-up, an answered and an open inquiry),
     a second one with a follow-up exception, a monitoring review asking for an ICP update, a
-    transition plan, a contact note, an on-call call, a case review, and two consultations
+    transition plan, a contact, an on-call call, a case review, and two consultations
     (one answered)."""
     today = timezone.localdate()
     now = timezone.now()
@@ -242,8 +247,9 @@ def _coordination_records(world: World) -> None:
                                   goals_actions="Learn to order own supplies.",
                                   **{f: text[f] for (m, f) in CLINICAL if m == "TransitionPlan"})
     Contact.objects.create(member=member, contact_at=now - timedelta(days=2),
-                               contact_mode="phone", participants="Parent Example",
-                               summary=CLINICAL["Contact", "summary"])
+                           contact_mode="phone", with_guardian=True,
+                           participants="Parent Example", interpreter_used=True,
+                           interpreter_language="es", summary=CLINICAL["Contact", "summary"])
     OnCallCall.objects.create(member=member, called_at=now - timedelta(days=4),
                               caller="Parent Example (mother)", call_category="dme",
                               triage_decision="dme_vendor",
@@ -261,6 +267,11 @@ def _coordination_records(world: World) -> None:
         member=member, requested_at=now - timedelta(hours=2), consultant=world.medical,
         requested_by=world.coordinator,
         question=CLINICAL["ConsultationRequest", "question"])
+    HospitalStay.objects.create(
+        member=member, setting="emergency", facility=world.provider,
+        admitted_on=today - timedelta(days=9), discharged_on=today - timedelta(days=8),
+        follow_up_on=today - timedelta(days=6), reassessment="dismissed",
+        **{f: text[f] for (m, f) in CLINICAL if m == "HospitalStay"})
 
 
 def _monitoring_review(world: World) -> MonitoringReview:
@@ -335,6 +346,8 @@ NESTED = {
     "review_id": _monitoring_review,
     "consult_id": lambda w: ConsultationRequest.objects.get(member=w.member,
                                                             responded_at__isnull=True),
+    # Hospital stays: the emergency-department visit, discharged and followed up.
+    "stay_id": lambda w: HospitalStay.objects.get(member=w.member),
 }
 
 # --- URL patterns ---------------------------------------------------------------------------

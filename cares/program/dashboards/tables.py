@@ -155,3 +155,9 @@ def releases_table(releases) -> Table:
               "spec"]
     return header, [[r.member_id, str(r.member), r.party, r.purpose, r.signed_on,
                      r.expires_on, "PS VIII"] for r in releases], [r.member_id for r in releases]
+
+
+def renewals_table(renewals) -> Table:
+    header = ["member_id", "member", "masshealth_renewal_date", "days_left", "spec"]
+    return header, [[r.member.pk, str(r.member), r.on, r.days, "PS VI.B.1.h"]
+                    for r in renewals], [r.member.pk for r in renewals]

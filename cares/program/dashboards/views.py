@@ -39,7 +39,7 @@ from cares.program.dashboards.exports import csv_export
 from cares.program.dashboards.periods import KINDS, Period, period_from_query
 from cares.program.dashboards.staffing import staff_summary
 from members.access import visible_members
-from members.models import EpisodeStatus
+from members.models import RENEWAL_LOOKAHEAD_DAYS, EpisodeStatus
 from members.selectors import status_label
 from notices.models import LetterKind
 
@@ -84,10 +84,14 @@ def worklist_view(request):
     referrals = worklist.referrals_waiting(user, today)
     birthdays = worklist.birthdays_soon(user, today)
     releases = worklist.releases_expiring(user, today)
+    renewals = worklist.renewals_due(user, today)
+    in_hospital = worklist.stays_in_progress(user, today)
+    reassessments = worklist.reassessments_suggested(user, today)
     shown = {i.deadline.member for items in sections.values() for i in items
              if i.deadline.member_id}
+    shown |= {i.stay.member for i in in_hospital} | {i.stay.member for i in reassessments}
     shown |= {i.referral.member for i in referrals} | {b.member for b in birthdays}
-    shown |= {r.member for r in releases}
+    shown |= {r.member for r in releases} | {r.member for r in renewals}
     audit_members_listed(members=sorted(shown, key=lambda m: m.pk), actor=user,
                          detail={"page": "worklist"})
     return render(request, "dashboards/worklist.html", {
@@ -95,6 +99,8 @@ def worklist_view(request):
         "sections": [(key, SECTION_TITLES[key], sections[key], counts[key])
                      for key in worklist.SECTIONS],
         "referrals": referrals, "birthdays": birthdays, "releases": releases,
+        "renewals": renewals, "renewal_days": RENEWAL_LOOKAHEAD_DAYS,
+        "in_hospital": in_hospital, "reassessments": reassessments,
         "counts": counts, "due_soon_days": DUE_SOON_DAYS,
     })
 
@@ -110,6 +116,8 @@ def _worklist_export(request, export: str, today: date):
         made = tables.birthdays_table(worklist.birthdays_soon(user, today, limit=None))
     elif export == "releases":
         made = tables.releases_table(worklist.releases_expiring(user, today, limit=None))
+    elif export == "renewals":
+        made = tables.renewals_table(worklist.renewals_due(user, today, limit=None))
     else:
         raise Http404
     return _export(request, f"worklist-{export}", made)

@@ -14,20 +14,39 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Cast
 
 from cares.base.access import staff_profile
 from cares.deadlines.models import Deadline
 from cares.deadlines.rules import OPEN, OVERDUE, RULES, referral_follow_up_due
 from cares.deadlines.statuses import DUE_SOON_DAYS, status_q
-from cares.program.dashboards.actions import REFERRAL_RULES, action_url, has_form
+from cares.program.dashboards.actions import (
+    RECORD_RULES,
+    REFERRAL_RULES,
+    STAY_RULES,
+    action_url,
+    has_form,
+)
 from members.access import visible_members
+from members.coordination.models import ReassessmentDecision
 from members.models import (
     MAX_AGE,
+    RENEWAL_LOOKAHEAD_DAYS,
     TRANSITION_FROM_AGE,
     CareTeamMember,
     Episode,
+    HospitalStay,
     Member,
     ReferralFollowUp,
     ReleaseOfInformation,
@@ -108,11 +127,11 @@ def worklist_deadlines(user, today: date) -> QuerySet[Deadline]:
     return Deadline.objects.filter(mine)
 
 
-def _referral_id() -> Subquery:
-    """The referral behind a referral deadline: its ``ref`` is the referral's import key, or
-    its id when it has none (``cares.deadlines.facts``). Compared as text, so it reads the
-    same on SQLite and PostgreSQL."""
-    return Subquery(ServiceReferral.objects.annotate(pk_text=Cast("pk", CharField()))
+def _record_id(model=ServiceReferral) -> Subquery:
+    """The referral (or hospital stay) behind a referral (or discharge) deadline: its ``ref``
+    is the record's import key, or its id when it has none (``cares.deadlines.facts``).
+    Compared as text, so it reads the same on SQLite and PostgreSQL."""
+    return Subquery(model.objects.annotate(pk_text=Cast("pk", CharField()))
                     .filter(Q(key=OuterRef("ref")) | Q(key__isnull=True,
                                                        pk_text=OuterRef("ref")),
                             member=OuterRef("member"))
@@ -122,13 +141,16 @@ def _referral_id() -> Subquery:
 def deadline_section(user, section: str, today: date, *,
                      limit: int | None = LIMIT) -> list[DeadlineItem]:
     qs = (worklist_deadlines(user, today).filter(section_q(section, today))
-          .select_related("member").annotate(referral_id=_referral_id())
+          .select_related("member")
+          .annotate(referral_id=_record_id(),
+                    stay_id=Case(When(rule__in=STAY_RULES, then=_record_id(HospitalStay))))
           .order_by("due", "pk"))
     out = []
     for d in (qs[:limit] if limit else qs):
-        referral = d.referral_id if d.rule in REFERRAL_RULES else None
-        url = action_url(d.rule, d.member_id, referral)
-        form = has_form(d.rule) and (d.rule not in REFERRAL_RULES or referral is not None)
+        record = d.referral_id if d.rule in REFERRAL_RULES else \
+            d.stay_id if d.rule in STAY_RULES else None
+        url = action_url(d.rule, d.member_id, record)
+        form = has_form(d.rule) and (d.rule not in RECORD_RULES or record is not None)
         out.append(DeadlineItem(d, abs((today - d.due).days), url, form))
     return out
 
@@ -226,3 +248,55 @@ def releases_expiring(user, today: date, *,
                   expires_on__lte=today + timedelta(days=RELEASE_DAYS))
           .select_related("member").order_by("expires_on", "pk"))
     return list(qs[:limit] if limit else qs)
+
+
+@dataclass(frozen=True)
+class RenewalItem:
+    member: Member
+    on: date
+    days: int  # days left (>= 0) or, passed, days ago (< 0)
+
+    @property
+    def passed_days(self) -> int:
+        return -self.days if self.days < 0 else 0
+
+
+def renewals_due(user, today: date, *, limit: int | None = LIMIT) -> list[RenewalItem]:
+    """MassHealth renewals of the user's members in the next 60 days, and those whose date
+    has passed without a new one recorded (confirm the renewal), soonest first, for members
+    whose episode is still open (PS VI.B.1.h)."""
+    qs = (working_members(user).filter(STILL_OPEN).filter(
+        masshealth_renewal_date__lte=today + timedelta(days=RENEWAL_LOOKAHEAD_DAYS))
+        .order_by("masshealth_renewal_date", "pk"))
+    return [RenewalItem(m, m.masshealth_renewal_date, (m.masshealth_renewal_date - today).days)
+            for m in (qs[:limit] if limit else qs)]
+
+
+@dataclass(frozen=True)
+class StayItem:
+    stay: HospitalStay
+    days: int  # days since the admission (in hospital) or since the discharge
+
+
+def _stays_of(user) -> QuerySet[HospitalStay]:
+    """Stays of the user's members whose episode is still open."""
+    return (HospitalStay.objects.filter(member__in=my_members(user).values("pk"))
+            .annotate(current_status=_current_status("member")).filter(STILL_OPEN)
+            .select_related("member", "facility"))
+
+
+def stays_in_progress(user, today: date, *, limit: int | None = LIMIT) -> list[StayItem]:
+    """Members in hospital or in the emergency department now (no discharge recorded yet,
+    PS VI.B.1.i), the longest first."""
+    qs = _stays_of(user).filter(discharged_on__isnull=True).order_by("admitted_on", "pk")
+    return [StayItem(s, (today - s.admitted_on).days) for s in (qs[:limit] if limit else qs)]
+
+
+def reassessments_suggested(user, today: date, *,
+                            limit: int | None = LIMIT) -> list[StayItem]:
+    """Discharges whose suggested significant-change reassessment (PS VI.A.1.b.2) is neither
+    started nor dismissed yet, the oldest discharge first."""
+    qs = (_stays_of(user).filter(discharged_on__isnull=False,
+                                 reassessment=ReassessmentDecision.PENDING)
+          .order_by("discharged_on", "pk"))
+    return [StayItem(s, (today - s.discharged_on).days) for s in (qs[:limit] if limit else qs)]

@@ -1,8 +1,9 @@
 """A synthetic CARES program of N members, each with a whole history, for the demo and for
 ``make bench``: episodes through the lifecycle, eligibility and consent, care teams,
 guardians, releases of information, assessments and reassessments, ICP versions and their
-deliveries, referrals and follow-ups, monitoring reviews, transition plans, removals and
-letters; then the stored deadlines.
+deliveries, referrals and follow-ups, monitoring reviews (some asking for an ICP update),
+contacts, hospital stays and their follow-ups (``coordination``), transition plans, removals
+and letters; then the stored deadlines.
 
 Fictional people only: names are drawn from short lists of common given and family names
 and combined at random; MassHealth IDs start with 9 and count up; e-mail addresses end in
@@ -33,6 +34,7 @@ from cares.base.staff.models import Role
 from cares.deadlines.services import refresh_deadlines
 from cares.program.demo.accounts import FIRST, LAST, ProgramStaff, ensure_program_staff
 from cares.program.demo.batch import Batch, insert
+from cares.program.demo.coordination import Coordination, ensure_facilities
 from members.models import (
     TRANSITION_FROM_AGE,
     CareTeamMember,
@@ -116,8 +118,11 @@ class EpisodePlan:
 class MemberHistory:
     """One synthetic member and everything that happened to them, from a seeded generator."""
 
-    def __init__(self, i: int, today: date, staff: ProgramStaff, batch: Batch):
+    def __init__(self, i: int, today: date, staff: ProgramStaff, batch: Batch,
+                 facilities: list | None = None):
         self.i, self.today, self.batch = i, today, batch
+        self.facilities = facilities or []
+        self.reassessed: list[Assessment] = []  # for a discharge that suggested one
         self.rng = _rng(f"cares-demo-member-{i}")
         self.coordinator = staff.coordinators[i % len(staff.coordinators)]
         self.manager = staff.managers[i % len(staff.managers)]
@@ -299,7 +304,9 @@ class MemberHistory:
         end = min(termination or self.today, self.today)
         # Enrollment letter (PS VIII): 30 days.
         self.letter(episode, LetterKind.ENROLLMENT, effective)
+        self.coordination = Coordination(self, self.facilities)
         finalized = self.assessments_and_plans(episode.referral_date, end)
+        self.coordination.build(effective, end, ongoing=termination is None)
         if finalized is None:
             return
         self.service_referrals(finalized, end, termination)
@@ -329,24 +336,27 @@ class MemberHistory:
         plans = [CarePlan(member=member, version=1, status=CarePlanStatus.FINALIZED,
                           finalized_on=finalized)]
         deliveries = {0: self.deliveries(finalized)}
-        self.monitoring_reviews(finalized, end)
+        reviews = self.monitoring_reviews(finalized, end)
         self.reassessments(assessed, end, plans, deliveries)
+        self.coordination.icp_updates(reviews, plans, deliveries, end)
         self.batch.plans.append((plans, deliveries))
         return finalized
 
-    def monitoring_reviews(self, finalized: date, end: date) -> None:
+    def monitoring_reviews(self, finalized: date, end: date) -> list[MonitoringReview]:
         """Monitoring every six months (PS VI.D.1), from the finalized ICP."""
-        anchor = finalized
+        anchor, reviews = finalized, []
         while True:
             if self.chance(0.04):
                 break  # a review never made: the chain stops (overdue, or excepted at T)
             nxt = anchor + self.late((110, 180), (190, 240), 0.1)
             if nxt > end:
                 break
-            self.batch.add(MonitoringReview, MonitoringReview(
+            reviews.append(MonitoringReview(
                 member=self.member, reviewed_on=nxt, services_per_icp=True,
                 services_adequate=True, changes_reflected=True, icp_update_needed=False))
+            self.batch.add(MonitoringReview, reviews[-1])
             anchor = nxt
+        return reviews
 
     def reassessments(self, assessed: date, end: date, plans: list, deliveries: dict) -> None:
         """Annual reassessment (PS VI.A.1.b), each followed by a new ICP version."""
@@ -360,14 +370,16 @@ class MemberHistory:
             kind = _weighted(self.rng, ((AssessmentKind.ANNUAL, 80),
                                         (AssessmentKind.ABBREVIATED, 12),
                                         (AssessmentKind.SIGNIFICANT_CHANGE, 8)))
-            self.batch.add(Assessment, Assessment(member=member, kind=kind, completed_on=nxt,
-                                                  completed_by=self.coordinator))
+            self.reassessed.append(Assessment(member=member, kind=kind, completed_on=nxt,
+                                              completed_by=self.coordinator))
+            self.batch.add(Assessment, self.reassessed[-1])
             new_on = self.known(nxt + self.days(0, 14))
             if new_on and new_on <= end:
                 plans[-1].status = CarePlanStatus.SUPERSEDED
                 plans.append(CarePlan(member=member, version=len(plans) + 1,
                                       status=CarePlanStatus.FINALIZED, finalized_on=new_on))
-                deliveries[len(plans) - 1] = [("en", "paper", new_on + self.days(0, 5))]
+                delivered = self.known(new_on + self.days(0, 5))
+                deliveries[len(plans) - 1] = [("en", "paper", delivered)] if delivered else []
             anchor = nxt
 
     def service_referrals(self, finalized: date, end: date, termination: date | None) -> None:
@@ -453,11 +465,12 @@ def seed_demo_members(n: int, *, today: date | None = None,
     if not wanted:
         return []
     staff = ensure_program_staff(n, today)
+    facilities = ensure_facilities()
     created: list[int] = []
     for start in range(0, len(wanted), CHUNK):
         batch = Batch()
         for i in wanted[start:start + CHUNK]:
-            MemberHistory(i, today, staff, batch).build()
+            MemberHistory(i, today, staff, batch, facilities).build()
         with transaction.atomic():
             insert(batch)
         created.extend(h.member.pk for h in batch.members)

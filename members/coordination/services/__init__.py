@@ -18,6 +18,12 @@ from members.coordination.services.consultations import (
     consultant_problems,
 )
 from members.coordination.services.contacts import contact_record
+from members.coordination.services.hospital_stays import (
+    hospital_stay_discharge,
+    hospital_stay_follow_up,
+    hospital_stay_reassessment_decide,
+    hospital_stay_record,
+)
 from members.coordination.services.monitoring import monitoring_link_icp, monitoring_review_record
 from members.coordination.services.on_call import on_call_record
 from members.coordination.services.referrals import (
@@ -42,7 +48,9 @@ from members.coordination.services.transition_plans import (
 __all__ = [
     "REFERRAL_FIELDS", "TRANSFER_TIMING_FROM_AGE", "TRANSITION_FIELDS", "TRANSITION_FROM_AGE",
     "case_review_record", "consult_request", "consult_respond", "consultant_problems",
-    "contact_record", "monitoring_link_icp", "monitoring_review_record", "on_call_record",
+    "contact_record", "hospital_stay_discharge", "hospital_stay_follow_up",
+    "hospital_stay_reassessment_decide", "hospital_stay_record", "monitoring_link_icp",
+    "monitoring_review_record", "on_call_record",
     "referral_create", "referral_exception_record", "referral_follow_up_record",
     "referral_inquiry_answer", "referral_inquiry_record", "referral_notice_record",
     "referral_status_change", "referral_update", "transition_plan_of", "transition_plan_save",

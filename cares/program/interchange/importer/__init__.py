@@ -5,8 +5,9 @@ natural identity where the file has no key).
 
 In three steps, each a module: the file's shape (``shape``: JSON Schema and what it cannot
 say), what the file must hold together (``checks``), and writing (``staff_records``,
-``member_records`` over ``writing``) through the services' own rules: ``staff_save``,
-``member_save`` and the intake and enrollment checks of ``members.services``."""
+``member_records`` and its ``coordination_records``, over ``writing``) through the
+services' own rules: ``staff_save``, ``member_save`` and the intake and enrollment checks of
+``members.services``."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from datetime import date
 from cares.base.staff.models import StaffProfile, User
 from cares.base.staff.qualifications import check_role
 from cares.program.interchange.importer.values import day, staff_facts_of
-from members.models import MAX_AGE, Member, ServiceReferral, age_on
+from members.models import MAX_AGE, HospitalStay, Member, ServiceReferral, age_on
 from members.services import independent_choice_problems
 
 
@@ -43,6 +43,9 @@ def duplicate_errors(staff: list[dict], members: list[dict]) -> list[str]:
         *_duplicates(((f"members[{i}].referrals[{j}].key", r["key"])
                       for i, m in enumerate(members)
                       for j, r in enumerate(m.get("referrals") or [])), "referral key"),
+        *_duplicates(((f"members[{i}].hospital_stays[{j}].key", s["key"])
+                      for i, m in enumerate(members)
+                      for j, s in enumerate(m.get("hospital_stays") or [])), "stay key"),
     ]
 
 
@@ -127,17 +130,34 @@ def _termination_errors(m: dict, at: str) -> list[str]:
     return errors
 
 
-def _not_imported_yet(m: dict, at: str) -> list[str]:
-    """The optional keys of readings 13-15, known to the format but not imported yet."""
-    errors = [f"{at}.{key}: not imported by this version yet (readings 13-14); remove the "
-              "entries or use an empty list" for key in ("contacts", "hospital_stays")
-              if m.get(key)]
-    for key in ("assessments", "monitoring"):
-        for j, entry in enumerate(m.get(key) or []):
-            if entry.get("icp_update_needed"):
-                errors.append(f"{at}.{key}[{j}].icp_update_needed: not imported by this "
-                              "version yet (reading 15)")
+def _stay_errors(m: dict, at: str) -> list[str]:
+    """Reading 14: a discharge on or after its admission, a follow-up on or after its
+    discharge (the stay's own constraints, named by path); a stay key no other member has."""
+    errors: list[str] = []
+    for j, stay in enumerate(m.get("hospital_stays") or []):
+        path = f"{at}.hospital_stays[{j}]"
+        admitted, discharged = day(stay["admitted"]), day(stay.get("discharged"))
+        follow_up = day(stay.get("follow_up"))
+        if discharged and discharged < admitted:
+            errors.append(f"{path}.discharged: before the admission date")
+        if follow_up and not discharged:
+            errors.append(f"{path}.follow_up: the stay has no discharge date (a follow-up "
+                          "comes after the discharge)")
+        elif follow_up and follow_up < discharged:
+            errors.append(f"{path}.follow_up: before the discharge date")
+        if HospitalStay.objects.filter(key=stay["key"]).exclude(member__key=m["key"]).exists():
+            errors.append(f"{path}.key: already used by another member")
     return errors
+
+
+def _icp_update_errors(m: dict, at: str) -> list[str]:
+    """Reading 15: only a reassessment (or a monitoring review) can ask for an ICP update; an
+    initial assessment has no ICP to update yet."""
+    return [f"{at}.assessments[{j}].icp_update_needed: an initial assessment has no ICP to "
+            "update yet (only a reassessment or a monitoring review can ask for an update; "
+            "deadlines.md reading 15)"
+            for j, a in enumerate(m.get("assessments") or [])
+            if a["kind"] == "initial" and a.get("icp_update_needed") is True]
 
 
 def member_errors(members: list[dict], staff_keys: set[str]) -> list[str]:
@@ -147,7 +167,8 @@ def member_errors(members: list[dict], staff_keys: set[str]) -> list[str]:
         errors += _referral_errors(m, at)
         errors += _identity_errors(m, at, staff_keys)
         errors += _enrollment_errors(m, at)
-        errors += _not_imported_yet(m, at)
+        errors += _stay_errors(m, at)
+        errors += _icp_update_errors(m, at)
         errors += _termination_errors(m, at)
         errors += _referral_key_errors(m, at)
     return errors

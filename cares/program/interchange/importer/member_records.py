@@ -8,6 +8,10 @@ from django.core.exceptions import ValidationError
 
 from careplans.models import Assessment, CarePlan, CarePlanDelivery, CarePlanStatus
 from cares.base.staff.models import StaffProfile
+from cares.program.interchange.importer.coordination_records import (
+    import_contacts,
+    import_hospital_stays,
+)
 from cares.program.interchange.importer.errors import CaseloadImportError
 from cares.program.interchange.importer.values import day
 from cares.program.interchange.importer.writing import (
@@ -165,16 +169,24 @@ def _guardians_and_letters(record: dict, member: Member, episode: Episode, count
         "letters", at=at, fields=LETTER_FIELDS, errors=errors)
 
 
+def _assessment_identity(a: dict) -> tuple:
+    """What an assessment of the file is matched by. Whether it asks for an ICP update
+    (reading 15) is part of it: a completed assessment cannot change (PS VI.A.1.b), so a
+    different finding is a different record."""
+    return a["kind"], day(a.get("completed")), bool(a.get("icp_update_needed"))
+
+
 def _assessments_and_plans(record: dict, member: Member, counts: Counts, at: str,
                            errors: list[str]) -> None:
     sync(member.assessments.all(), {
-        (a["kind"], day(a.get("completed")), n): (f"{at}.assessments[{j}]", {
-            "kind": a["kind"], "completed_on": day(a.get("completed"))})
+        (*_assessment_identity(a), n): (f"{at}.assessments[{j}]", {
+            "kind": a["kind"], "completed_on": day(a.get("completed")),
+            "icp_update_needed": bool(a.get("icp_update_needed"))})
         for j, (n, a) in enumerate(numbered(record.get("assessments") or [],
-                                            lambda a: (a["kind"], a.get("completed"))))},
+                                            _assessment_identity))},
         Maker(lambda: Assessment(member=member),
-              numbering(lambda o: (o.kind, o.completed_on))), counts, "assessments",
-        at=f"{at}.assessments", fields=ASSESSMENT_FIELDS, errors=errors)
+              numbering(lambda o: (o.kind, o.completed_on, o.icp_update_needed))), counts,
+        "assessments", at=f"{at}.assessments", fields=ASSESSMENT_FIELDS, errors=errors)
     plans = record.get("care_plans") or []
     last_final = max((i for i, p in enumerate(plans) if p.get("finalized")), default=None)
     kept = sync(member.care_plans.all(), {
@@ -206,7 +218,9 @@ def _assessments_and_plans(record: dict, member: Member, counts: Counts, at: str
 def _monitoring_and_referrals(record: dict, member: Member, counts: Counts, at: str,
                               errors: list[str]) -> None:
     sync(member.monitoring_reviews.all(), {
-        (day(r["date"]), n): (f"{at}.monitoring[{j}]", {"reviewed_on": day(r["date"])})
+        (day(r["date"]), n): (f"{at}.monitoring[{j}]", {
+            "reviewed_on": day(r["date"]),
+            "icp_update_needed": bool(r.get("icp_update_needed"))})  # reading 15
         for j, (n, r) in enumerate(numbered(record.get("monitoring") or [],
                                             lambda r: r["date"]))},
         Maker(lambda: MonitoringReview(member=member),
@@ -279,5 +293,7 @@ def import_member(record: dict, staff_by_key: dict, counts: Counts, at: str,
     _guardians_and_letters(record, member, episode, counts, at, errors)
     _assessments_and_plans(record, member, counts, at, errors)
     _monitoring_and_referrals(record, member, counts, at, errors)
+    import_contacts(record, member, counts, at, errors)
+    import_hospital_stays(record, member, counts, at, errors)
     _removal(record, episode, counts, at, errors)
     return member

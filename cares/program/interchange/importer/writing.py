@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import ProtectedError
 
 from cares.program.interchange.importer.errors import CaseloadImportError
 
@@ -53,10 +54,14 @@ EPISODE_FIELDS = {"referral_date": "referral_date", "effective_date": "enrollmen
                   "closure_reason": "closed_before_enrollment.reason"}
 GUARDIAN_FIELDS = {name: name for name in ("name", "relationship", "phone", "email", "address")}
 LETTER_FIELDS = {"sent_on": "letter_sent"}
-ASSESSMENT_FIELDS = {"kind": "kind", "completed_on": "completed"}
+ASSESSMENT_FIELDS = {"kind": "kind", "completed_on": "completed",
+                     "icp_update_needed": "icp_update_needed"}
 CARE_PLAN_FIELDS = {"finalized_on": "finalized"}
 DELIVERY_FIELDS = {"language": "language", "medium": "medium", "delivered_on": "date"}
-MONITORING_FIELDS = {"reviewed_on": "date"}
+MONITORING_FIELDS = {"reviewed_on": "date", "icp_update_needed": "icp_update_needed"}
+CONTACT_FIELDS = {"contact_at": "date", "contact_mode": "mode"}
+STAY_FIELDS = {"key": "key", "setting": "setting", "admitted_on": "admitted",
+               "discharged_on": "discharged", "follow_up_on": "follow_up"}
 REFERRAL_FIELDS = {"key": "key", "service": "service", "referred_on": "referred",
                    "scheduled_on": "scheduled", "exception_reason": "exception_reason"}
 DATE_FIELD = {"followed_up_on": "", "recorded_on": ""}
@@ -131,6 +136,9 @@ class Maker:
 
     new: object
     key_of: object
+    # Natural key -> values set on a new row only (what a stored row keeps as recorded, such
+    # as an imported contact's time of day).
+    fresh: object = None
 
 
 def sync(existing, wanted: dict, make: Maker, counts: Counts, label: str, *, at: str,
@@ -143,7 +151,11 @@ def sync(existing, wanted: dict, make: Maker, counts: Counts, label: str, *, at:
         by_key.setdefault(make.key_of(obj), obj)
     kept = {}
     for key, (path, values) in wanted.items():
-        obj = by_key.pop(key, None) or make.new()
+        obj = by_key.pop(key, None)
+        if obj is None:
+            obj = make.new()
+            for name, value in (make.fresh(key) if make.fresh else {}).items():
+                setattr(obj, name, value)
         try:
             save(obj, values, counts, label, path, fields)
         except CaseloadImportError as exc:
@@ -155,6 +167,10 @@ def sync(existing, wanted: dict, make: Maker, counts: Counts, label: str, *, at:
             obj.delete()
         except ValidationError as exc:
             errors.extend(model_errors(exc, at, {}))
+            continue
+        except ProtectedError:
+            errors.append(f"{at}: a stored record the file no longer lists cannot be removed: "
+                          "other records refer to it")
             continue
         counts.deleted[label] += 1
     return kept

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cares.deadlines.services import compliance_report
 
-CSV_FIELDS = ["subject", "rule", "referral", "due", "status", "satisfied_on", "spec"]
+# "stay" (discharge follow-ups, reading 14) came last, so existing columns keep their places.
+CSV_FIELDS = ["subject", "rule", "referral", "due", "status", "satisfied_on", "spec", "stay"]
 
 
 class Command(BaseCommand):
