@@ -51,5 +51,8 @@ def test_the_rule_book_columns_are_built_from_the_periods():
         "medical_consult_response": "1 business day",
         "referral_inquiry_response": "1 business day",
         "referral_closure_notice": "2 business days",
+        "member_contact": "previous anchor + 30 days (program setting)",
+        "discharge_follow_up": "discharge + 7 days (program setting)",
+        "icp_update": "start + 30 days (program setting)",
     }
     assert all(rule.period is not None for key, rule in RULES.items() if key != "aftercare_plan")
