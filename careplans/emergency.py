@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from careplans.copies import catalog_language
 from careplans.models import (
     CarePlan,
     EmergencyAccessLink,
@@ -30,7 +31,7 @@ from careplans.models import (
     LinkUseOutcome,
     TeamRole,
 )
-from careplans.selectors import current_plan, plan_content
+from careplans.selectors import copy_languages, current_plan, family_copy_language, plan_content
 from cares.base.audit.context import client_address
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change, audit_record
@@ -90,22 +91,40 @@ def _plan_or_refuse(member: Member) -> CarePlan:
     return plan
 
 
+def emergency_languages(member: Member) -> list[str]:
+    """The languages the emergency plan is printed in: English and the family's languages
+    whose catalogs translate it (``cares/locale/``)."""
+    return [tag for tag in copy_languages(member) if catalog_language(tag) is not None]
+
+
+def emergency_default_language(member: Member) -> str:
+    """The family's language when the emergency plan can be printed in it, else English."""
+    tag = family_copy_language(member)
+    return tag if tag in emergency_languages(member) else "en"
+
+
 def emergency_pdf_make(*, member: Member, actor: User | None = None,
-                       responder_url: str | None = None) -> Document:
-    """The one-page, large-type emergency plan as a stored PDF; with ``responder_url``, the
-    printed card with its QR code."""
+                       responder_url: str | None = None, language: str = "en") -> Document:
+    """The one-page, large-type emergency plan as a stored PDF in ``language`` (English by
+    default: the printed responder card, with ``responder_url`` and its QR code, is for EMTs
+    and emergency departments in Massachusetts)."""
     plan = _plan_or_refuse(member)
-    context = emergency_context(plan)
+    code = catalog_language(language)
+    if code is None or (language not in emergency_languages(member) and code != "en"):
+        raise Refusal(_("The emergency plan is printed in English or in the family's "
+                        "language (%(languages)s).") % {"languages": ", ".join(
+                            language_name(t) for t in emergency_languages(member))})
+    context = {**emergency_context(plan), "document_language": language}
     if responder_url:
         context.update(qr=qr_svg(responder_url), responder_url=responder_url)
-    with translation.override("en"):  # for EMTs and emergency departments in Massachusetts
+    with translation.override(code):
         try:
             _html, pdf = render_template_to_pdf("pdf/emergency.html", context)
         except PDFRenderError as exc:
             raise Refusal(_("The PDF could not be made; try again.")) from exc
     return document_store(member=member,
                           kind=RESPONDER_CARD_KIND if responder_url else "emergency_plan",
-                          title=f"Emergency plan (ICP v{plan.version})"
+                          title=f"Emergency plan (ICP v{plan.version}, {language})"
                           + (" with responder QR code" if responder_url else ""),
                           content=pdf, actor=actor)
 

@@ -30,9 +30,9 @@ from careplans.models import (
 from careplans.selectors import copy_languages
 from careplans.services import ASSESSMENT_FIELDS, PLAN_ROWS, PLAN_SECTIONS, SOURCE_FIELDS
 from cares.base.documents.uploads import read_upload
+from cares.base.language_field import LanguageField
 from cares.base.languages import language_name
 from cares.base.staff.forms import DATE_INPUT
-from members.forms import LanguageInput
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SMALL_TEXTAREA = forms.Textarea(attrs={"rows": 2})
@@ -51,7 +51,8 @@ def formset_rows(formset) -> list[dict]:
     fields = [name for name in formset.form.base_fields if name != "id"]
     for form in formset.forms:
         instance_pk = form.instance.pk
-        if instance_pk is None and not form.has_changed():
+        offered = getattr(form, "prefilled_from", "")  # a starting value, kept as it is
+        if instance_pk is None and not form.has_changed() and not offered:
             continue
         data = getattr(form, "cleaned_data", {}) or {}
         rows.append({"id": instance_pk, "delete": bool(data.get("DELETE")),
@@ -196,7 +197,7 @@ class ShareForm(forms.Form):
 class DeliveryForm(forms.Form):
     """A copy given to the member or guardian (PS VIII)."""
 
-    language = forms.CharField(label=_("Language"), max_length=35, widget=LanguageInput())
+    language = LanguageField(label=_("Language"))
     medium = forms.ChoiceField(label=_("Medium"), choices=DeliveryMedium.choices,
                                widget=forms.RadioSelect)
     delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE_INPUT,
@@ -214,8 +215,7 @@ class CopyForm(forms.Form):
 
 
 class TranslationForm(forms.Form):
-    language = forms.CharField(label=_("Language of the translation"), max_length=35,
-                               widget=LanguageInput())
+    language = LanguageField(label=_("Language of the translation"))
     translation = forms.FileField(
         label=_("Translated ICP (PDF)"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))

@@ -106,6 +106,17 @@ def copy_languages(member) -> list[str]:
     return out
 
 
+def family_copy_language(member) -> str:
+    """The language a copy for the family defaults to: their preferred written language,
+    else their primary language (as listed by ``copy_languages``), else English."""
+    languages = copy_languages(member)
+    for tag in (member.preferred_written_language, member.primary_language):
+        match = next((t for t in languages if tag and same_language(tag, t)), None)
+        if match:
+            return match
+    return "en"
+
+
 def plan_detail(plan: CarePlan) -> dict:
     """The plan page: the plan with its parts, sharing, copies and deliveries."""
     content = plan_content(plan)

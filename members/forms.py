@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cares.base.languages import LANGUAGES
+from cares.base.language_field import LanguageField
 from cares.base.staff.forms import DATE_INPUT
 from cares.base.staff.models import RoleAssignment, StaffProfile
 from members.access import audit_identifier_exists
@@ -21,6 +21,7 @@ from members.models import (
     Engagement,
     EpisodeClosureReason,
     Guardian,
+    LegalAuthority,
     Member,
     MemberContact,
     Provider,
@@ -29,21 +30,9 @@ from members.models import (
     Removal,
 )
 from members.services import AFTERCARE_FIELDS, EVALUATOR_ROLES, PRIMARY_CONTACT_ROLES
+from members.services.intake import ADULT_AGE
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-
-
-class LanguageInput(forms.TextInput):
-    """A language tag typed freely (``pt-BR``, ``zh-Hant`` ...), with the program's languages
-    offered as suggestions in a ``<datalist>``."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = dict(attrs or {})
-        list_id = f"{attrs.get('id') or 'id_' + name}-languages"
-        attrs.update({"list": list_id, "autocomplete": "off", "spellcheck": "false"})
-        html = super().render(name, value, attrs, renderer)
-        options = format_html_join("", '<option value="{}">{}</option>', LANGUAGES)
-        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)
 
 
 # --- Staff choices ----------------------------------------------------------------------------
@@ -125,12 +114,11 @@ class MemberForm(forms.ModelForm):
             # Benefits (PS VI.B.1.h): ``benefit_fields``.
             "masshealth_renewal_date", "health_plan", "third_party_insurance", "state_agencies",
         ]
-        field_classes = {"masshealth_id": MassHealthIdField}
+        field_classes = {"masshealth_id": MassHealthIdField, "primary_language": LanguageField,
+                         "preferred_written_language": LanguageField}
         widgets = {
             "date_of_birth": DATE_INPUT,
             "masshealth_renewal_date": DATE_INPUT,
-            "primary_language": LanguageInput(),
-            "preferred_written_language": LanguageInput(),
         }
 
     def clean_date_of_birth(self):
@@ -190,36 +178,140 @@ class IntakeForm(MemberForm, ReferralForm):
 
 # --- Eligibility, consent, enrollment ---------------------------------------------------------
 
+class CriteriaInput(forms.Widget):
+    """Each criterion with a box to tick when it is met and the source of that finding
+    (``source_<code>``)."""
+
+    def __init__(self, choices=(), attrs=None):
+        super().__init__(attrs)
+        self.choices, self.sources = list(choices), {}
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an unticked list is "none met"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        base = (attrs or {}).get("id") or f"id_{name}"
+        rows = []
+        for i, (code, label) in enumerate(self.choices):
+            rows.append(format_html(
+                '<div class="criterion mb-2"><div class="form-check"><input type="checkbox" '
+                'class="form-check-input" name="{}" value="{}" id="{}_{}"{}>'
+                '<label class="form-check-label" for="{}_{}" id="{}_{}_label">{}</label></div>'
+                '<input type="text" class="form-control form-control-sm" name="source_{}" '
+                'value="{}" maxlength="200" aria-label="{}" aria-describedby="{}_{}_label" '
+                'placeholder="{}"></div>',
+                name, code, base, i, " checked" if code in (value or ()) else "",
+                base, i, base, i, label, code, self.sources.get(code, ""), _("Source"), base, i,
+                _("Source: record, test, clinician or family report")))
+        return format_html('<div id="{}" class="criteria">{}</div>', base,
+                           format_html_join("", "{}", ((row,) for row in rows)))
+
+
 class EligibilityForm(forms.Form):
-    """A documented evaluation of eligibility for CARES (PS I, VIII)."""
+    """A documented evaluation of eligibility for CARES (PS I, VIII): for each criterion,
+    whether it was met and the source; PS I defers to the clinical criteria of 130 CMR
+    433.485."""
 
     evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DATE_INPUT,
                                    initial=timezone.localdate)
     evaluator = StaffChoiceField(label=_("Evaluator"), queryset=StaffProfile.objects.none())
     criteria = forms.MultipleChoiceField(
-        label=_("Criteria considered"), choices=EligibilityCriterion.choices,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Criteria met (130 CMR 433.485)"), choices=EligibilityCriterion.choices,
+        required=False, widget=CriteriaInput(EligibilityCriterion.choices),
+        help_text=_("Each criterion is considered: tick those the member meets and note the "
+                    "source of each finding."))
     eligible = forms.TypedChoiceField(
         label=_("Decision"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
         choices=[("yes", _("Eligible for CARES")), ("no", _("Not eligible"))])
-    rationale = forms.CharField(label=_("Rationale"), widget=TEXTAREA)
+    rationale = forms.CharField(
+        label=_("Rationale: how each criterion not met was weighed"), widget=TEXTAREA,
+        help_text=_("For every criterion not ticked, say how it was weighed in the decision."))
 
     def __init__(self, *args, profile: StaffProfile | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["evaluator"]
         field.queryset = evaluator_choices()
         field.initial = default_staff(field.queryset, profile)
+        self.fields["criteria"].widget.sources = self.sources()
+
+    def sources(self) -> dict[str, str]:
+        return {code: self.data.get(f"source_{code}", "")
+                for code in EligibilityCriterion.values if self.data.get(f"source_{code}")}
+
+    def evaluation(self) -> dict:
+        """The values for ``eligibility_record``: every listed criterion was considered."""
+        values = {k: v for k, v in self.cleaned_data.items() if k != "criteria"}
+        return {**values, "criteria": list(EligibilityCriterion.values),
+                "criteria_met": self.cleaned_data["criteria"], "sources": self.sources()}
+
+
+CONSENT_BY_MEMBER, CONSENT_BY_OTHER = "member", "other"
 
 
 class EngagementForm(forms.ModelForm):
-    """Education about CARES, rights, the right to choose, and consent (PS VIII)."""
+    """Education about CARES, rights, the right to choose, and consent (PS VIII). Who gave
+    consent is picked from the member's guardians with legal authority, or the member when
+    18 or older; someone else legally authorized is named in the two fields below."""
+
+    consent_giver = forms.ChoiceField(label=_("Consent given by"), required=False,
+                                      widget=forms.RadioSelect)
 
     class Meta:
         model = Engagement
         fields = ["educated_on", "education_mode", "rights_given_on", "choice_explained_on",
-                  "consent_on", "consent_by", "consent_relationship"]
+                  "consent_on", "consent_giver", "consent_by", "consent_relationship"]
         widgets = dict.fromkeys(
             ("educated_on", "rights_given_on", "choice_explained_on", "consent_on"), DATE_INPUT)
+        help_texts = {
+            "consent_by": _("Only when someone not listed above gave consent."),
+            "consent_relationship": _("Only for someone not listed above, e.g. authorized "
+                                      "representative, health care proxy.")}
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guardians = {str(g.pk): g for g in member.guardians.exclude(
+            legal_authority=LegalAuthority.NONE)}
+        choices = [(pk, f"{g.name} ({g.relationship}) · {g.get_legal_authority_display()}")
+                   for pk, g in self.guardians.items()]
+        self.member = member
+        if member.age_on(timezone.localdate()) >= ADULT_AGE:
+            choices.append((CONSENT_BY_MEMBER, _("%(name)s, the member (18 or older)")
+                            % {"name": member}))
+        choices.append((CONSENT_BY_OTHER, _("Someone else legally authorized (name below)")))
+        self.fields["consent_giver"].choices = choices
+        if len(choices) == 2:  # one guardian or the member: the likely answer
+            self.fields["consent_giver"].initial = choices[0][0]
+        for name in ("consent_by", "consent_relationship"):
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        giver = cleaned.get("consent_giver") or (
+            CONSENT_BY_OTHER if cleaned.get("consent_by", "").strip() else "")
+        if giver in self.guardians:
+            guardian = self.guardians[giver]
+            cleaned["consent_by"], cleaned["consent_relationship"] = (
+                guardian.name, guardian.relationship)
+        elif giver == CONSENT_BY_MEMBER:
+            cleaned["consent_by"], cleaned["consent_relationship"] = (
+                f"{self.member.legal_first_name} {self.member.legal_last_name}", str(_("self")))
+        elif giver == CONSENT_BY_OTHER:
+            for name in ("consent_by", "consent_relationship"):
+                if not cleaned.get(name, "").strip():
+                    self.add_error(name, _("Name the person who gave consent and their "
+                                           "relationship to the member."))
+        else:
+            self.add_error("consent_giver", _("Pick who gave consent."))
+        cleaned["consent_giver"] = giver
+        return cleaned
+
+    def engagement(self) -> dict:
+        """The values for ``engagement_record``."""
+        values = {k: v for k, v in self.cleaned_data.items() if k != "consent_giver"}
+        return {**values, "by_member": self.cleaned_data["consent_giver"] == CONSENT_BY_MEMBER}
 
 
 class EnrollmentForm(forms.Form):
@@ -309,7 +401,7 @@ class GuardianForm(forms.ModelForm):
         model = Guardian
         fields = ["name", "relationship", "legal_authority", "phone", "email", "address",
                   "preferred_language", "receives_letters"]
-        widgets = {"preferred_language": LanguageInput()}
+        field_classes = {"preferred_language": LanguageField}
 
 
 class MemberContactForm(forms.ModelForm):

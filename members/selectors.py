@@ -147,7 +147,7 @@ def member_timeline(member: Member, detail: dict | None = None, *,
     coordination = detail.get("coordination") or coordination_detail(member, today())
     events.extend(coordination_events(coordination, clinical=clinical))
     events.extend(_care_team_events(member))
-    return sorted(events, key=lambda e: (e.on, e.rank), reverse=True)
+    return sorted(events, key=lambda e: e.sort_key, reverse=True)
 
 
 def _status_events(episode: Episode) -> list[TimelineEvent]:

@@ -15,7 +15,12 @@ class LetterNewForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    """A button: no fields."""
+    """Releasing a letter: the person confirms its languages and recipients."""
+
+    confirm = forms.BooleanField(
+        label=_("I checked the languages and the recipients above: release the letter."),
+        error_messages={"required": _("Confirm the languages and the recipients to release "
+                                      "the letter.")})
 
 
 class TrackingNumberField(forms.CharField):

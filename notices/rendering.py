@@ -244,6 +244,7 @@ def build_html(facts: LetterFacts, templates: list[LetterTemplate], letter_date:
     title = dict(LetterKind.choices).get(facts.kind, facts.kind)
     return render_to_string("letters/letter.html", {
         "sections": sections, "title": f"{facts.program_name}: {title}",
+        "window": facts.mail[0] if facts.mail else None,
         "reference": _reference(letter_id, templates, letter_date)})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
-from cares.base.languages import language_name
+from cares.base.languages import is_english, language_name
 from members.models import RemovalReason
 from notices.content import REMOVAL_REASONS
 from notices.models import (
@@ -84,3 +84,26 @@ def mailing_overview(limit: int = 20) -> dict:
 def batch_deliveries(batch: MailingBatch) -> list[LetterDelivery]:
     return list(batch.deliveries.select_related("letter__member")
                 .order_by("letter__member__legal_last_name", "letter_id", "pk"))
+
+
+def release_summary(letter: Letter) -> dict:
+    """What releasing ``letter`` does, for the person confirming it: the languages of the
+    letter, who receives it and how, and a warning in words when the family's language is
+    missing (they would receive English only)."""
+    from django.utils.translation import gettext as _
+
+    from notices import rendering
+
+    facts = rendering.letter_facts(letter)
+    choice = rendering.choose_templates(letter.kind, letter.language)
+    languages = [language_name(t.language) for t in (choice.translation, choice.english) if t]
+    recipients = [(Channel.CERTIFIED_MAIL.label, r.name, r.address) for r in facts.mail] + \
+                 [(Channel.EMAIL.label, r.name, r.email) for r in facts.email]
+    warning = ""
+    if choice.translation is None and not is_english(letter.language):
+        warning = _("This family reads %(language)s, but the letter will be sent in English "
+                    "only: there is no approved %(language)s translation of this letter. "
+                    "Approve a translated template first, or release it in English "
+                    "only.") % {"language": language_name(letter.language)}
+    return {"languages": languages, "recipients": recipients, "warning": warning,
+            "family_language": language_name(letter.language)}

@@ -109,10 +109,12 @@ def letter_refresh_view(request, member, letter_id: int):
     return redirect(_letter_url(letter))
 
 
-@member_view("POST", change=True)
+@member_view("GET", "POST", change=True)
 def letter_send_view(request, member, letter_id: int):
+    """Release a draft: a page names its languages and recipients (and warns when a family
+    reading another language gets English only); the release needs the confirmation."""
     letter = selectors.member_letter(member, letter_id)
-    form = ConfirmForm(request.POST)
+    form = ConfirmForm(_data(request))
     released, refused = form_flow(request, [form], lambda: services.letter_release(
         letter=letter, actor=request.user))
     if released is not None:
@@ -120,8 +122,10 @@ def letter_send_view(request, member, letter_id: int):
                                     "out now and certified copies join the next mailing "
                                     "batch."))
         return redirect(_letter_url(letter))
-    return _page(request, "notices/form.html", member=member, form=form, refused=refused,
-                 title=_("Send the letter"), submit=_("Send"), letter=letter,
+    draft = letter.status == LetterStatus.DRAFT
+    return _page(request, "notices/send.html", member=member, form=form, refused=refused,
+                 title=_("Send the letter"), submit=_("Send"), letter=letter, draft=draft,
+                 summary=selectors.release_summary(letter) if draft else None,
                  cancel_url=_letter_url(letter))
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from careplans import copies
 from careplans.forms import CopyForm, DeliveryForm, ShareForm, TranslationForm
 from careplans.models import ShareRecipient
+from careplans.selectors import family_copy_language
 from careplans.views.common import (
     page,
     plan_or_404,
@@ -54,7 +55,7 @@ def plan_share_view(request, member, plan_id: int):
 @member_view("GET", "POST", change=True)
 def plan_delivery_view(request, member, plan_id: int):
     plan = plan_or_404(member, plan_id)
-    form = DeliveryForm(posted(request), initial={"language": member.primary_language})
+    form = DeliveryForm(posted(request), initial={"language": family_copy_language(member)})
     saved, refused = form_flow(request, [form], lambda: copies.care_plan_delivery_record(
         plan=plan, actor=request.user, **form.cleaned_data))
     if saved:
@@ -73,7 +74,8 @@ def plan_delivery_view(request, member, plan_id: int):
 def plan_copy_view(request, member, plan_id: int):
     plan = plan_or_404(member, plan_id)
     require_clinical(request.user)
-    form = CopyForm(posted(request), member=member)
+    form = CopyForm(posted(request), member=member,
+                    initial={"language": family_copy_language(member)})
     saved, refused = form_flow(request, [form], lambda: copies.care_plan_copy_make(
         plan=plan, language=form.cleaned_data["language"], actor=request.user))
     if saved:

@@ -17,6 +17,7 @@ from careplans import emergency
 from careplans.forms import LinkForm
 from careplans.selectors import care_plan_overview, current_plan
 from careplans.views.common import page, posted, require_clinical
+from cares.base.languages import language_name
 from cares.base.toolkit import form_flow
 from members.access import may_change_member, may_download_responder_card, member_view
 
@@ -29,6 +30,9 @@ def emergency_view(request, member):
     context = emergency.emergency_context(plan) if plan else {"member": member}
     return render(request, "careplans/emergency.html", {
         **context, "member": member, "links": overview["links"], "uses": overview["uses"],
+        "print_languages": [(tag, language_name(tag))
+                            for tag in emergency.emergency_languages(member)],
+        "print_language": emergency.emergency_default_language(member),
         "now": timezone.now(), "can_change": may_change_member(request.user, member),
         "may_download_cards": may_download_responder_card(request.user, member)})
 
@@ -37,7 +41,9 @@ def emergency_view(request, member):
 def emergency_pdf_view(request, member):
     require_clinical(request.user)
     try:
-        document = emergency.emergency_pdf_make(member=member, actor=request.user)
+        document = emergency.emergency_pdf_make(
+            member=member, actor=request.user,
+            language=request.POST.get("language") or emergency.emergency_default_language(member))
     except ValidationError as exc:
         for problem in exc.messages:
             messages.error(request, problem)

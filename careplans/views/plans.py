@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from careplans import services
+from careplans import prefill, services
 from careplans.forms import (
     AllergyFormSet,
     EmergencyForm,
@@ -77,9 +77,10 @@ def plan_view(request, member, plan_id: int):
 
 
 def _edit_plan(request, member, plan_id: int, *, title: str, citation: str, intro: str = "",
-               form_class=None, formsets=()):
+               form_class=None, formsets=(), starting=None):
     """One page of the ICP: some of its own fields (``form_class``) and some lists of rows
-    (``formsets``: (list name, formset class, legend, citation))."""
+    (``formsets``: (list name, formset class, legend, citation)); ``starting(plan)``: the
+    values entered elsewhere that the page offers (``careplans.prefill``)."""
     plan = plan_or_404(member, plan_id)
     data = posted(request)
     form = form_class(data, instance=CarePlan.objects.get(pk=plan.pk)) if form_class \
@@ -88,6 +89,10 @@ def _edit_plan(request, member, plan_id: int, *, title: str, citation: str, intr
     sets = [(name, cls(data, prefix=name, queryset=getattr(plan, related.get(name, name))
                        .all(), form_kwargs={"plan": plan} if name == "steps" else {}),
              legend, cite) for name, cls, legend, cite in formsets]
+    offered = starting(plan) if starting and plan.is_draft else None
+    if offered:
+        prefill.offer(offered, form, {name: s for name, s, _l, _c in sets})
+        intro = f"{intro} {offered.note}".strip()
     saved, refused = form_flow(request, [form, *(s for _n, s, _l, _c in sets)],
                                lambda: services.care_plan_update(
         plan=plan, actor=request.user,
@@ -165,7 +170,8 @@ def plan_emergency_view(request, member, plan_id: int):
                 "the guardians to call are the care team entries marked for the emergency "
                 "plan."),
         formsets=[("medications", MedicationFormSet, _("Medications"), "PS VI.A.1.c.5.e"),
-                  ("allergies", AllergyFormSet, _("Allergies"), "PS VI.A.1.c.5.e")])
+                  ("allergies", AllergyFormSet, _("Allergies"), "PS VI.A.1.c.5.e")],
+        starting=prefill.emergency_starting_values)
 
 
 @member_view("GET", "POST", change=True)

@@ -47,6 +47,44 @@ def language_name(tag: str) -> str:
     return LANGUAGE_NAMES.get((tag or "").lower(), tag)
 
 
+def language_label(tag: str) -> str:
+    """How the language is offered in a list: "Spanish — Español"; an unlisted tag as is."""
+    name = LANGUAGE_NAMES.get((tag or "").lower())
+    return name.replace(" / ", " — ") if name else (tag or "")
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"\s*[—–/]\s*|\s-\s", " — ", text or "").split()).casefold()
+
+
+# Every way a listed language is written: its tag, its label, its name in English or in
+# the language itself ("spanish", "español", "spanish — español", "es").
+def _ways_written() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for tag, name in LANGUAGES:
+        found[tag.casefold()] = tag
+        found[_words(name)] = tag
+        for part in name.split(" / "):
+            found.setdefault(_words(part), tag)
+    return found
+
+
+_BY_NAME = _ways_written()
+
+
+def language_tag(text: str) -> str | None:
+    """The IETF tag for what someone typed or picked: a listed language's name (in English or
+    in the language itself, any case) or label, or a well-formed tag (``pl``, ``pt-BR``).
+    ``None`` when it is neither, e.g. a misspelt name."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    found = _BY_NAME.get(_words(text))
+    if found:
+        return found
+    return text if _TAG.match(text) else None
+
+
 def same_language(a: str, b: str) -> bool:
     return (a or "").lower() == (b or "").lower()
 

@@ -30,7 +30,7 @@ from members.coordination.models import (
 from members.coordination.services import TRANSITION_FIELDS
 from members.forms import (
     TEXTAREA,
-    LanguageInput,
+    LanguageField,
     StaffChoiceField,
     active_staff,
     default_staff,
@@ -130,10 +130,18 @@ class FollowUpForm(forms.ModelForm):
                   "notes"]
         widgets = {"followed_up_on": DATE_INPUT, "notes": TEXTAREA}
 
-    def __init__(self, *args, **kwargs):
+    close_loop = forms.BooleanField(
+        label=_("Close the referral loop now: services received and met the need"),
+        required=False,
+        help_text=_("Closes the referral with the CLR closure reason \"services received\", "
+                    "dated the follow-up, in this same step."))
+
+    def __init__(self, *args, referral: ServiceReferral | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         _default(self, "followed_up_on", timezone.localdate)
         self.fields["with_kind"].required = True
+        if referral is None or referral.status == ReferralStatus.CLOSED:
+            del self.fields["close_loop"]  # nothing left to close
 
 
 class ExceptionForm(forms.Form):
@@ -258,9 +266,8 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["contact_at", "contact_mode", "parties", "participants", "staff",
                   "duration_minutes", "interpreter_used", "interpreter_language", "summary"]
-        widgets = {"contact_at": DATETIME_INPUT, "summary": TEXTAREA,
-                   "interpreter_language": LanguageInput()}
-        help_texts = {"interpreter_language": _("For example es, pt-BR, vi or zh-Hant.")}
+        widgets = {"contact_at": DATETIME_INPUT, "summary": TEXTAREA}
+        field_classes = {"interpreter_language": LanguageField}
 
     def __init__(self, *args, profile: StaffProfile | None = None, **kwargs):
         super().__init__(*args, **kwargs)

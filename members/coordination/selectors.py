@@ -9,7 +9,7 @@ report never disagree. Asking runs no query: the engine reads what was loaded he
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Protocol
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -165,6 +165,10 @@ def _local(moment) -> tuple[date, str]:
     return local.date(), local.strftime("%H:%M")
 
 
+def _time_of_day(moment) -> time:
+    return timezone.localtime(moment).time().replace(second=0, microsecond=0)
+
+
 def _join(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
@@ -270,10 +274,9 @@ def monitoring_event(review, *, clinical: bool) -> TimelineEvent:
 def contact_event(contact, *, clinical: bool) -> TimelineEvent:
     """A contact: how, with whom, by whom, how long, the interpreter, and whether it is the
     regular contact of PS VI.B.1.a (what happened only for ``clinical``)."""
-    day, time = _local(contact.contact_at)
+    day, _time = _local(contact.contact_at)  # the time shows beside the date (``at``)
     return TimelineEvent(
-        day, _("Contact (%(mode)s) at %(time)s") % {"mode": contact.get_contact_mode_display(),
-                                                    "time": time},
+        day, _("Contact (%(mode)s)") % {"mode": contact.get_contact_mode_display()},
         _join(_("with %(parties)s") % {"parties": ", ".join(contact.parties)}
               if contact.parties else "",
               contact.participants, str(contact.staff or ""),
@@ -284,17 +287,18 @@ def contact_event(contact, *, clinical: bool) -> TimelineEvent:
               if contact.interpreter_used else "",
               _("counts as regular contact") if contact.qualifies
               else _("not regular contact"),
-              contact.summary if clinical else ""), "PS VI.B.1.a")
+              contact.summary if clinical else ""), "PS VI.B.1.a",
+        at=_time_of_day(contact.contact_at))
 
 
 def on_call_event(call, *, clinical: bool) -> TimelineEvent:
-    day, time = _local(call.called_at)
+    day, _time = _local(call.called_at)  # the time shows beside the date (``at``)
     return TimelineEvent(
-        day, _("On-call call at %(time)s: %(category)s") % {
-            "time": time, "category": call.get_call_category_display()},
+        day, _("On-call call: %(category)s") % {"category": call.get_call_category_display()},
         _join(call.caller, call.get_triage_decision_display(),
               call.summary if clinical else "", call.triage_notes if clinical else "",
-              call.follow_up if clinical else ""), "PS VI.B.1.b")
+              call.follow_up if clinical else ""), "PS VI.B.1.b",
+        at=_time_of_day(call.called_at))
 
 
 def case_review_event(review, *, clinical: bool) -> TimelineEvent:
@@ -308,16 +312,16 @@ def case_review_event(review, *, clinical: bool) -> TimelineEvent:
 
 
 def consultation_event(consult, *, clinical: bool) -> TimelineEvent:
-    day, time = _local(consult.requested_at)
+    day, _time = _local(consult.requested_at)  # the time shows beside the date (``at``)
     answered = ""
     if consult.responded_at:
         answered = _("answered %(date)s %(time)s") % dict(zip(
             ("date", "time"), _local(consult.responded_at), strict=True))
     return TimelineEvent(
-        day, _("Consultation requested at %(time)s") % {"time": time},
+        day, _("Consultation requested"),
         _join(str(consult.consultant), consult.question if clinical else "",
               answered or _("not answered yet"), consult.response if clinical else ""),
-        "PS IV.A.2")
+        "PS IV.A.2", at=_time_of_day(consult.requested_at))
 
 
 # --- The referrals worklist -----------------------------------------------------------------------

@@ -56,6 +56,7 @@ from members.coordination.models import (
     ConsultationRequest,
     MonitoringReview,
     ReferralInquiry,
+    ReferralStatus,
     ServiceReferral,
     TransitionPlan,
 )
@@ -137,7 +138,9 @@ def referral_edit_view(request, member, referral_id: int):
 @member_view("GET", "POST", change=True)
 def referral_status_view(request, member, referral_id: int):
     referral = _referral(member, referral_id)
-    form = ReferralStatusForm(post_data(request))
+    preset = request.GET.get("to_status")  # "Close the loop" from the termination page
+    form = ReferralStatusForm(post_data(request), initial={"to_status": preset}
+                              if preset in ReferralStatus.values else None)
     saved, refused = form_flow(request, [form], lambda: coordination.referral_status_change(
         referral=referral, actor=request.user, **form.change()))
     if saved:
@@ -151,10 +154,13 @@ def referral_status_view(request, member, referral_id: int):
 @member_view("GET", "POST", change=True)
 def referral_follow_up_view(request, member, referral_id: int):
     referral = _referral(member, referral_id)
-    form = FollowUpForm(post_data(request), instance=None)
+    form = FollowUpForm(post_data(request), instance=None, referral=referral)
     saved, refused = form_flow(request, [form], lambda: coordination.referral_follow_up_record(
         referral=referral, actor=request.user, **form.cleaned_data))
     if saved:
+        if form.cleaned_data.get("close_loop"):
+            return _to_referral(request, member, referral, _(
+                "Follow-up recorded; the referral loop is closed (services received)."))
         return _to_referral(request, member, referral, _("Follow-up recorded."))
     return _referral_page(request, member, referral, form, refused, _("Referral follow-up"),
                           "PS VI.D.2.a-b",

@@ -168,6 +168,10 @@ class EligibilityEvaluation(models.Model):
     evaluator = models.ForeignKey(StaffProfile, on_delete=models.PROTECT,
                                   verbose_name=_("evaluator"))
     criteria = models.JSONField(_("criteria considered"), default=list)
+    # Of those considered, the ones met, and where each finding came from (criterion code ->
+    # source). Evaluations recorded before these were asked for have neither.
+    criteria_met = models.JSONField(_("criteria met"), default=list, blank=True)
+    sources = models.JSONField(_("sources"), default=dict, blank=True)
     eligible = models.BooleanField(_("eligible"))
     rationale = models.TextField(_("rationale"))
     history = HistoricalRecords()
@@ -179,8 +183,17 @@ class EligibilityEvaluation(models.Model):
         return f"{'eligible' if self.eligible else 'not eligible'} ({self.evaluated_on})"
 
     def criteria_labels(self) -> list[str]:
+        """Each criterion considered, with whether it was met and its source when recorded."""
         labels = dict(EligibilityCriterion.choices)
-        return [str(labels.get(c, c)) for c in self.criteria]
+        if not self.criteria_met and not self.sources:  # recorded before "met" was asked
+            return [str(labels.get(c, c)) for c in self.criteria]
+        rows = []
+        for code in self.criteria:
+            label = str(labels.get(code, code))
+            met = _("met") if code in self.criteria_met else _("not met")
+            source = self.sources.get(code, "")
+            rows.append(f"{label}: {met}" + (f" ({source})" if source else ""))
+        return rows
 
 
 class EducationMode(models.TextChoices):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from django.db import transaction
@@ -36,6 +36,9 @@ from members.services.common import (
 )
 from members.services.enrollment import care_team_set
 from members.services.record import member_save
+
+SOURCE_MAX = 200  # characters of one criterion's source
+ADULT_AGE = 18  # a member consents for themselves from their 18th birthday
 
 # --- Referral ---------------------------------------------------------------------------------
 
@@ -125,12 +128,19 @@ def intake_create(*, member: Member, referral_date: date, referral_source: str,
 @transaction.atomic
 def eligibility_record(*, episode: Episode, evaluated_on: date, evaluator: StaffProfile,
                        criteria: Sequence[str], eligible: bool, rationale: str,
+                       criteria_met: Sequence[str] | None = None,
+                       sources: Mapping[str, str] | None = None,
                        actor: User | None = None) -> EligibilityEvaluation:
-    """Document the eligibility evaluation (PS I, VIII). A member found not eligible closes
-    the episode before enrollment with the reason ``ineligible`` (reading 12), the same
-    closing as ``episode_close``."""
+    """Document the eligibility evaluation (PS I, VIII; the clinical criteria of 130 CMR
+    433.485): the criteria considered, those met (all of them when not given) and each
+    finding's source. "Eligible" needs at least one criterion met. A member found not
+    eligible closes the episode before enrollment with the reason ``ineligible`` (reading
+    12), the same closing as ``episode_close``."""
     lock(episode)
-    problems: list[str] = []
+    met = list(criteria if criteria_met is None else criteria_met)
+    considered = list(dict.fromkeys([*criteria, *met]))
+    sources = {code: text.strip() for code, text in (sources or {}).items() if text.strip()}
+    problems: list[str] = _criteria_problems(considered, met, sources, eligible)
     if episode.status != EpisodeStatus.REFERRED:
         problems.append(_("Eligibility is evaluated once, right after referral; this episode "
                           "is %(status)s.") % {"status": episode.get_status_display().lower()})
@@ -139,8 +149,6 @@ def eligibility_record(*, episode: Episode, evaluated_on: date, evaluator: Staff
             _("The evaluation date is before the referral date (%(date)s).")
             % {"date": episode.referral_date.isoformat()}, "evaluated_on"))
     not_future(evaluated_on, _("The evaluation date"), problems, "evaluated_on")
-    if not criteria:
-        problems.append(FieldProblem(_("Record the criteria considered."), "criteria"))
     if not (rationale or "").strip():
         problems.append(FieldProblem(_("Record the rationale for the decision."), "rationale"))
     if not evaluator.active or not evaluator.roles.filter(role__in=EVALUATOR_ROLES).exists():
@@ -149,7 +157,8 @@ def eligibility_record(*, episode: Episode, evaluated_on: date, evaluator: Staff
     refuse(problems)
     evaluation = EligibilityEvaluation.objects.create(
         episode=episode, evaluated_on=evaluated_on, evaluator=evaluator,
-        criteria=list(criteria), eligible=eligible, rationale=rationale.strip())
+        criteria=considered, criteria_met=met, sources=sources, eligible=eligible,
+        rationale=rationale.strip())
     audit_change(action=Action.CREATE, obj=evaluation, member=episode.member_id, actor=actor)
     if eligible:
         move(episode, EpisodeStatus.ELIGIBLE, on=evaluated_on, actor=actor)
@@ -160,14 +169,31 @@ def eligibility_record(*, episode: Episode, evaluated_on: date, evaluator: Staff
     return evaluation
 
 
+def _criteria_problems(criteria: list[str], met: list[str], sources: dict[str, str],
+                       eligible: bool) -> list[str]:
+    problems: list[str] = []
+    if not criteria:
+        problems.append(FieldProblem(_("Record the criteria considered."), "criteria"))
+    if any(len(text) > SOURCE_MAX for text in sources.values()):
+        problems.append(FieldProblem(_("A source is at most %(n)s characters.")
+                                     % {"n": SOURCE_MAX}, "criteria"))
+    if eligible and not met:
+        problems.append(FieldProblem(
+            _("“Eligible” needs at least one criterion met: mark the criteria the member "
+              "meets, or record the decision as not eligible."), "criteria"))
+    return problems
+
+
 # --- Engagement and consent -------------------------------------------------------------------
 
 @transaction.atomic
 def engagement_record(*, episode: Episode, educated_on: date, education_mode: str,
                       rights_given_on: date, choice_explained_on: date, consent_on: date,
-                      consent_by: str, consent_relationship: str,
+                      consent_by: str, consent_relationship: str, by_member: bool = False,
                       actor: User | None = None) -> Engagement:
-    """Education, rights, right to choose, and consent to receive services (PS VIII)."""
+    """Education, rights, right to choose, and consent to receive services (PS VIII).
+
+    ``by_member``: the member consented for themselves, which they may from age 18."""
     lock(episode)
     problems: list[str] = []
     if episode.status != EpisodeStatus.ELIGIBLE:
@@ -189,6 +215,11 @@ def engagement_record(*, episode: Episode, educated_on: date, education_mode: st
               "and told of their right to choose."), "consent_on"))
     if not consent_by.strip():
         problems.append(FieldProblem(_("Record who gave consent."), "consent_by"))
+    born = episode.member.date_of_birth
+    if by_member and born and age_on(born, consent_on) < ADULT_AGE:
+        problems.append(FieldProblem(
+            _("The member was under 18 on the consent date: a parent, guardian or authorized "
+              "representative gives consent."), "consent_giver"))
     refuse(problems)
     engagement = Engagement(
         episode=episode, educated_on=educated_on, education_mode=education_mode,

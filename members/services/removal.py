@@ -36,8 +36,8 @@ def removal_reason_problems(*, member: Member, reason: str, on: date, pregnant: 
     age = age_on(member.date_of_birth, on)
     problems = []
     if age >= MAX_AGE and reason != RemovalReason.NO_LONGER_ELIGIBLE:
-        problems.append(_("The member is 21: removal must give the reason 'no longer "
-                          "eligible' (PS IX.A.1)."))
+        problems.append(FieldProblem(_("The member is 21: removal must give the reason 'no "
+                                       "longer eligible' (PS IX.A.1)."), "reason"))
     return problems + independent_choice_problems(
         member=member, reason=reason, on=on, pregnant=pregnant, parent=parent, married=married)
 
@@ -50,9 +50,9 @@ def independent_choice_problems(*, member: Member, reason: str, on: date,
     age = age_on(member.date_of_birth, on)
     if reason == RemovalReason.INDEPENDENT_CHOICE and not (
             age >= INDEPENDENT_CHOICE_AGE or pregnant or parent or married):
-        return [_("Independent choice (PS IX.A.8) is open only to a member who is 18 "
-                  "or older, pregnant, a parent or married; the member is %(age)d.")
-                % {"age": age}]
+        return [FieldProblem(_("Independent choice (PS IX.A.8) is open only to a member who "
+                               "is 18 or older, pregnant, a parent or married; the member is "
+                               "%(age)d.") % {"age": age}, "reason")]
     return []
 
 
@@ -61,9 +61,9 @@ def turns_21_before_removal(member: Member, reason: str, planned: date | None) -
     'no longer eligible', whatever the reason when removal began."""
     if planned and reason != RemovalReason.NO_LONGER_ELIGIBLE \
             and age_on(member.date_of_birth, planned) >= MAX_AGE:
-        return [_("The member is 21 on the planned termination date (%(date)s): removal must "
-                  "give the reason 'no longer eligible' (PS IX.A.1).")
-                % {"date": planned.isoformat()}]
+        return [FieldProblem(_("The member is 21 on the planned termination date (%(date)s): "
+                               "removal must give the reason 'no longer eligible' (PS IX.A.1).")
+                             % {"date": planned.isoformat()}, "reason")]
     return []
 
 

@@ -11,6 +11,7 @@ from cares.base.access import staff_profile
 from cares.base.toolkit import Refusal, form_flow
 from members import services
 from members.access import member_view
+from members.coordination.models import ReferralStatus, ServiceReferral
 from members.forms import (
     AftercareForm,
     CareTeamForm,
@@ -39,28 +40,38 @@ def _removal(episode: Episode | None) -> Removal:
     return removal
 
 
+def _open_referrals(member) -> list[ServiceReferral]:
+    """Referrals whose loop is still open, to close before the assignment ends (CLR)."""
+    return list(member.referrals.exclude(status=ReferralStatus.CLOSED)
+                .order_by("referred_on", "pk"))
+
+
 @member_view("GET", "POST", change=True)
 def eligibility_view(request, member):
     episode = services.current_episode(member)
     form = EligibilityForm(post_data(request), profile=staff_profile(request.user))
     saved, refused = form_flow(request, [form], lambda: services.eligibility_record(
-        episode=_referred(episode), actor=request.user, **form.cleaned_data))
+        episode=_referred(episode), actor=request.user, **form.evaluation()))
     if saved:
         return done(request, member, _("Eligibility evaluation recorded: %(result)s.") % {
             "result": _("eligible") if saved.eligible else _("not eligible")})
     return form_page(request, member=member, episode=episode, form=form, refused=refused,
-                     title=_("Eligibility evaluation"), citation="PS I, VIII",
-                     intro=_("Document the evaluation of eligibility for the CARES program."))
+                     title=_("Eligibility evaluation"),
+                     citation="PS I, VIII; 130 CMR 433.485",
+                     intro=_("Document the evaluation of eligibility for the CARES program. "
+                             "PS I defers to the clinical eligibility criteria of 130 CMR "
+                             "433.485: for each criterion, record whether it was met and "
+                             "the source of the finding."))
 
 
 @member_view("GET", "POST", change=True)
 def consent_view(request, member):
     episode = services.current_episode(member)
-    form = EngagementForm(post_data(request), initial=dict.fromkeys(
+    form = EngagementForm(post_data(request), member=member, initial=dict.fromkeys(
         ("educated_on", "rights_given_on", "choice_explained_on", "consent_on"),
         timezone.localdate()))
     saved, refused = form_flow(request, [form], lambda: services.engagement_record(
-        episode=_referred(episode), actor=request.user, **form.cleaned_data))
+        episode=_referred(episode), actor=request.user, **form.engagement()))
     if saved:
         return done(request, member, _("Consent recorded."))
     return form_page(request, member=member, episode=episode, form=form, refused=refused,
@@ -113,6 +124,7 @@ def removal_view(request, member):
         return done(request, member, _("Removal of assignment started."))
     return form_page(request, member=member, episode=episode, form=form, refused=refused,
                      title=_("Removal of assignment"), citation="PS IX.A",
+                     open_referrals=_open_referrals(member),
                      intro=_("Removal can begin when the member no longer needs or is no "
                              "longer eligible for CARES. Convene the CARES team to develop "
                              "the aftercare/transition plan next (PS IX.B)."))
@@ -151,6 +163,7 @@ def terminate_view(request, member):
     return form_page(request, member=member, episode=episode, form=form, refused=refused,
                      title=_("Complete termination"), citation="PS IX",
                      missing=removal.missing_elements() if removal else [], removal=removal,
+                     open_referrals=_open_referrals(member),
                      intro=_("Only with the signed consent form and a complete "
                              "aftercare/transition plan (PS IX.B)."))
 

@@ -285,7 +285,7 @@ def test_contacts_on_call_case_reviews_and_consultations(coordinator_client, coo
         "responded_at": stamp, "response_mode": "phone", "response": "Halve the dose."})
     assert response.status_code == 302
     page = html(coordinator_client.get(reverse("members:detail", args=[member.pk])))
-    for text in ("Contact (Telehealth (video))", "On-call call at", "Durable medical equipment",
+    for text in ("Contact (Telehealth (video))", "On-call call:", "Durable medical equipment",
                  "Interdisciplinary case review", "Consultation requested", "Halve the dose."):
         assert text in page, text
 

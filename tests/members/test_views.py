@@ -114,7 +114,8 @@ def test_intake_page_offers_languages_and_defaults_to_the_signed_in_coordinator(
         coordinator_client, coordinator):
     page = html(coordinator_client.get(reverse("members:intake")))
     assert 'list="id_primary_language-languages"' in page
-    assert '<option value="pt-BR">' in page and '<option value="zh-Hant">' in page
+    assert '<option value="Portuguese (Brazil) — Português do Brasil">' in page
+    assert '<option value="Chinese, traditional — 繁體中文">' in page
     assert f'<option value="{coordinator.pk}" selected>' in page
 
 

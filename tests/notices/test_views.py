@@ -80,7 +80,8 @@ def test_letter_page_lists_what_is_missing_and_send_refuses_with_it(coordinator,
     client = client_for(coordinator)
     page = client.get(reverse("letters:detail", args=[member.pk, letter.pk]))
     assert "care manager&#x27;s phone number" in page.content.decode()
-    refused = client.post(reverse("letters:send", args=[member.pk, letter.pk]))
+    refused = client.post(reverse("letters:send", args=[member.pk, letter.pk]),
+                          {"confirm": "on"})
     assert refused.status_code == 200 and refused.context["refused"]
     assert any("phone number" in problem for problem in refused.context["refused"])
     assert Letter.objects.get(pk=letter.pk).status == LetterStatus.DRAFT
@@ -95,7 +96,8 @@ def test_sending_from_the_page(coordinator, client_for, django_capture_on_commit
     letter = Letter.objects.get(member=member)
     services.letters_render([letter.pk])
     with django_capture_on_commit_callbacks() as callbacks:
-        sent = client.post(reverse("letters:send", args=[member.pk, letter.pk]))
+        sent = client.post(reverse("letters:send", args=[member.pk, letter.pk]),
+                           {"confirm": "on"})
     assert sent.status_code == 302 and len(callbacks) == 1  # the dispatch task
     letter.refresh_from_db()
     assert letter.status == LetterStatus.QUEUED and letter.released_by == coordinator.user

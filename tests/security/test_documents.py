@@ -1,7 +1,9 @@
-"""Documents: served only through an access-checked view, generic name, no-store, SHA-256."""
+"""Documents: served only through an access-checked view, a meaningful name without PHI,
+no-store, SHA-256."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cares.base.audit.models import Action, AuditEvent
 from cares.base.documents.services import document_store
@@ -28,8 +30,9 @@ def test_care_team_downloads_with_a_generic_name_and_no_store(client, coordinato
     response = client.get(url(document))
     assert response.status_code == 200
     assert response.content == PDF
+    made_on = timezone.localdate(document.created_at).isoformat()
     assert response["Content-Disposition"] == (
-        f'attachment; filename="cares-document-{document.pk}.pdf"')
+        f'attachment; filename="enrollment-letter-{made_on}.pdf"')
     assert "Sentinelname" not in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     assert AuditEvent.objects.filter(action=Action.DOWNLOAD, member=document.member).exists()

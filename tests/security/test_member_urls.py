@@ -155,8 +155,8 @@ def plausible_post(world: World) -> dict:
         # hospital stays: the stay, its discharge, the follow-up, no reassessment needed
         "setting": "emergency", "facility": str(world.provider.pk), "admitted_on": day(-2),
         "discharged_on": day(-1), "follow_up_on": day(), "follow_up_notes": "x",
-        # letters: draft, certified mailing, correction
-        "kind": "enrollment", "tracking_number": "9407 1118 9876 5432 1000 00",
+        # letters: draft, release (confirmed), certified mailing, correction
+        "kind": "enrollment", "confirm": "on", "tracking_number": "9407 1118 9876 5432 1000 00",
         "mailed_on": day(), "correction_reason": "Written by an intruder.",
         # assessments and care plans (lists of rows are formsets: none sent)
         "assessment_kind": "initial", "completed_on": day(), "meeting_on": day(),

@@ -87,7 +87,7 @@ members:consultations                       403 403 403 403 403 200 403
 letters:new                                 200 200 200 404 403 404 404
 letters:detail                              200 200 200 404 200 404 404
 letters:refresh                             405 405 405 404 403 404 404
-letters:send                                405 405 405 404 403 404 404
+letters:send                                200 200 200 404 403 404 404
 letters:mailed                              200 200 200 404 403 404 404
 letters:correct                             200 200 200 404 403 404 404
 letters:retry_email                         405 405 405 404 403 404 404

@@ -1,5 +1,6 @@
 """The staff pages, as a program director and as everyone else."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -160,3 +161,13 @@ def test_staff_page_says_when_everyone_qualifies(director_client):
     response = director_client.get(reverse("staff:list"))
     assert response.context["unqualified"] == []
     assert "Every active staff member meets the requirements" in response.content.decode()
+
+
+def test_staff_page_names_missing_training_topics_in_words(director_client):
+    """Issue 16 item 5: the missing topics are labels, never codes."""
+    coordinator = make_staff("care_coordinator", hire_date=date(2020, 1, 6))
+    html = director_client.get(reverse("staff:detail", args=[coordinator.pk])).content.decode()
+    assert "Missing topics:" in html
+    assert "Care coordination principles for children and families (PS V.A.1)" in html
+    assert "care_coordination_principles" not in html
+    assert "privacy_hipaa_ferpa" not in html

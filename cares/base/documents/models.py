@@ -6,6 +6,8 @@ Files live outside any public URL (``STORAGES["private"]``) and are served only 
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -16,6 +18,12 @@ from simple_history.models import HistoricalRecords
 # A printed emergency card with a live responder link (bearer token): not for break-glass
 # readers (``cares.base.access.may_download_responder_card``).
 RESPONDER_CARD_KIND = "emergency_card"
+# What a download's file name may be made of: the kind (a code) and a care plan copy's version
+# and language tag from its title (both set by the application, never typed by a user).
+SAFE_KIND = re.compile(r"[a-z][a-z_]{0,39}")
+ICP_TITLE = re.compile(r"ICP v(\d{1,4}) \(([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3})[,)]")
+EMERGENCY_TITLE = re.compile(r"Emergency plan \(ICP v\d{1,4}, "
+                             r"([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3})\)")
 
 
 def private_storage():
@@ -44,6 +52,20 @@ class Document(models.Model):
 
     @property
     def download_name(self) -> str:
-        """A generic file name: no member name or identifier in it."""
+        """A meaningful file name without PHI (no member name or identifier): what the
+        document is and the day it was made, e.g. ``enrollment-letter-2026-12-03.pdf``,
+        ``icp-v2-es-2026-12-03.pdf``, ``emergency-plan-2026-12-03.pdf``."""
         extension = {"application/pdf": "pdf"}.get(self.content_type, "bin")
-        return f"cares-document-{self.pk}.{extension}"
+        if not SAFE_KIND.fullmatch(self.kind or ""):
+            return f"cares-document-{self.pk}.{extension}"
+        made_on = timezone.localdate(self.created_at).isoformat()
+        what = self.kind.replace("_", "-")
+        copy = ICP_TITLE.match(self.title or "")
+        if self.kind.startswith("care_plan") and copy:  # "ICP v2 (es)", "ICP v2 (es, ...)"
+            version, language = copy.group(1), copy.group(2).lower()
+            what = f"icp-v{version}-{language}" + ("-translation" if "translation" in self.kind
+                                                   else "")
+        plan = EMERGENCY_TITLE.match(self.title or "")
+        if self.kind.startswith("emergency") and plan and plan.group(1).lower() != "en":
+            what = f"{what}-{plan.group(1).lower()}"  # "Emergency plan (ICP v2, es)"
+        return f"{what}-{made_on}.{extension}"

@@ -59,6 +59,11 @@ class TrainingStatus:
     def label(self) -> str:
         return {"complete": _("Up to date"), "due": _("Due"), "overdue": _("Overdue")}[self.state]
 
+    @property
+    def missing_labels(self) -> list[str]:
+        """The missing topics in words (the staff pages never show the codes)."""
+        return [str(TrainingTopic(t).label) for t in self.missing]
+
 
 def initial_training_completed_on(roles: Iterable[str],
                                   trainings: Iterable[tuple[str, date]],

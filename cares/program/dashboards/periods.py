@@ -1,5 +1,6 @@
 """The dashboard's reporting periods: a month, a quarter, a year or custom dates. Pure
-functions over dates; the view reads the query string through ``period_from_query``."""
+functions over dates; the view reads the query string through ``period_from_query``, which
+refuses what it cannot read (with a message per field) rather than replacing it."""
 
 from __future__ import annotations
 
@@ -76,22 +77,54 @@ def period_of(kind: str, on: date) -> Period:
     return Period(kind, start, start + relativedelta(months=_MONTHS[kind]) - timedelta(days=1))
 
 
-def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
+# Dates the dashboard reports on: wide enough for any program record, narrow enough that the
+# previous and next periods and the trend's twelve months stay real dates.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+
+
+def _read_date(params, field: str, errors: dict[str, str], *, required: bool) -> date | None:
+    text = (params.get(field) or "").strip()
+    if not text:
+        if required:
+            errors[field] = str(_("Enter a date."))
         return None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        errors[field] = str(_("Enter a real date (year-month-day)."))
+        return None
+    if not EARLIEST <= value <= LATEST:
+        errors[field] = str(_("Pick a date from {earliest} to {latest}.").format(
+            earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()))
+        return None
+    return value
 
 
-def period_from_query(params, today: date) -> Period:
+def period_from_query(params, today: date) -> tuple[Period | None, dict[str, str]]:
     """``?period=month|quarter|year&on=DATE`` (the period containing DATE, default today) or
-    ``?period=custom&start=DATE&end=DATE``. Anything unreadable falls back to this month."""
+    ``?period=custom&start=DATE&end=DATE``: (the period, {}) or (None, {field: problem}).
+    Unreadable, out-of-range or reversed dates are refused, never replaced."""
     kind = params.get("period") or "month"
-    if kind == "custom":
-        start, end = _date(params.get("start")), _date(params.get("end"))
-        if start and end and start <= end and (end - start).days <= MAX_CUSTOM_DAYS:
-            return Period("custom", start, end)
-        kind = "month"
-    if kind not in _MONTHS:
-        kind = "month"
-    return period_of(kind, _date(params.get("on")) or today)
+    errors: dict[str, str] = {}
+    if kind not in KINDS:
+        return None, {"period": str(_("Pick a month, a quarter, a year or custom dates."))}
+    if kind != "custom":
+        on = _read_date(params, "on", errors, required=False)
+        return (None, errors) if errors else (period_of(kind, on or today), {})
+    start = _read_date(params, "start", errors, required=True)
+    end = _read_date(params, "end", errors, required=True)
+    if start and end and end < start:
+        errors["end"] = str(_("The end date is before the start date."))
+    elif start and end and (end - start).days > MAX_CUSTOM_DAYS:
+        errors["end"] = str(_("Custom dates span at most five years."))
+    return (None, errors) if errors else (Period("custom", start, end), {})
+
+
+def neighbour(period: Period, step: int) -> Period | None:
+    """The previous (-1) or next (+1) period, if it lies within the dates reported on."""
+    try:
+        shifted = period.shifted(step)
+    except (ValueError, OverflowError):
+        return None
+    return shifted if shifted.start >= EARLIEST and shifted.end <= LATEST else None

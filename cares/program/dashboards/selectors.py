@@ -15,7 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, Substr
 
 from cares.base.staff.models import Role, RoleAssignment
 from cares.deadlines.models import Deadline
@@ -196,8 +209,9 @@ def _latest_episode(member_ref: str = "member") -> QuerySet[Episode]:
 
 
 def deadline_list(f: DeadlineFilter, today: date) -> QuerySet[Deadline]:
-    """The stored deadlines behind a number, oldest due first, with the member, their
-    current episode status and primary contact (one query; paginate it)."""
+    """The stored deadlines behind a number, oldest due first, with the member, the episode
+    each deadline belongs to (not the member's latest) and that episode's primary contact on
+    the due date (one query; paginate it)."""
     qs = Deadline.objects.all()
     if f.rule:
         qs = qs.filter(rule=f.rule)
@@ -211,15 +225,34 @@ def deadline_list(f: DeadlineFilter, today: date) -> QuerySet[Deadline]:
         qs = qs.filter(status_q(OVERDUE, today) & age_q(f.age, today))
     if f.staff:
         qs = qs.filter(_on_team(f.staff))
-    latest = _latest_episode()
+    own = Episode.objects.filter(pk=OuterRef("episode_pk"))
     return (qs.select_related("member", "staff__user")
-            .annotate(status_today=effective_status(today),
-                      episode_status=Subquery(latest.values("status")[:1]),
-                      primary_first=Subquery(
-                          latest.values("primary_contact__user__first_name")[:1]),
-                      primary_last=Subquery(
-                          latest.values("primary_contact__user__last_name")[:1]))
+            .annotate(status_today=effective_status(today), episode_pk=_episode_of_deadline())
+            .annotate(episode_status=Subquery(own.values("status")[:1]),
+                      episode_referral=Subquery(own.values("referral_date")[:1]),
+                      primary_name=_primary_at_due())
             .order_by("due", "pk"))
+
+
+def _episode_of_deadline():
+    """The episode a stored deadline belongs to: its cycle key starts ``e<episode pk>/``
+    (``cares.deadlines.services``); ``e0`` (no episode) and any other key give none."""
+    slash = StrIndex("cycle_key", Value("/"))
+    return Case(When(cycle_key__regex=r"^e[0-9]+/",
+                     then=Cast(Substr("cycle_key", 2, slash - 2), IntegerField())),
+                default=None, output_field=IntegerField())
+
+
+def _primary_at_due():
+    """The name of the deadline's episode's primary contact on the due date, from the
+    episode's history (the earliest recorded one when the history starts later)."""
+    history = Episode.history.model._default_manager.filter(id=OuterRef("episode_pk"))
+    name = Concat("primary_contact__user__first_name", Value(" "),
+                  "primary_contact__user__last_name", output_field=CharField())
+    at_due = (history.filter(history_date__date__lte=OuterRef("due"))
+              .order_by("-history_date", "-history_id").annotate(name=name).values("name")[:1])
+    earliest = history.order_by("history_date", "history_id").annotate(name=name).values("name")[:1]
+    return Coalesce(Subquery(at_due), Subquery(earliest))
 
 
 # --- Caseloads ----------------------------------------------------------------------------------

@@ -98,14 +98,14 @@ def letters_table(period: Period, rows: list[LetterRow]) -> Table:
 def deadline_rows_table(deadlines: Iterable) -> Table:
     """The drill-down list (stored deadlines annotated by ``selectors.deadline_list``)."""
     header = ["due", "subject", "member_id", "rule", "title", "spec", "status", "satisfied_on",
-              "exception", "episode_status", "primary_contact"]
+              "exception", "episode_status", "primary_contact"]  # the deadline's own episode
     rows, ids = [], []
     for d in deadlines:
         subject = str(d.member) if d.member_id else str(d.staff)
         rows.append([d.due, subject, d.member_id, d.rule, RULES[d.rule].title,
                      RULES[d.rule].citation, d.status_today, d.satisfied_on,
                      d.exception_reason, d.episode_status or "",
-                     f"{d.primary_first or ''} {d.primary_last or ''}".strip()])
+                     (d.primary_name or "").strip()])
         ids.append(d.member_id)
     return header, rows, ids
 

@@ -36,7 +36,7 @@ from cares.deadlines.rules import OVERDUE, RULES, STATUSES
 from cares.deadlines.statuses import AGES, COLUMNS, DUE_SOON_DAYS, LABELS
 from cares.program.dashboards import selectors, tables, worklist
 from cares.program.dashboards.exports import csv_export
-from cares.program.dashboards.periods import KINDS, Period, period_from_query
+from cares.program.dashboards.periods import KINDS, Period, neighbour, period_from_query
 from cares.program.dashboards.staffing import staff_summary
 from members.access import visible_members
 from members.models import RENEWAL_LOOKAHEAD_DAYS, EpisodeStatus
@@ -158,7 +158,9 @@ PROGRAM_TABLES = ("compliance", "trend", "overdue", "caseload", "checks", "staff
 @require_GET
 def program_view(request):
     today = timezone.localdate()
-    period = period_from_query(request.GET, today)
+    period, errors = period_from_query(request.GET, today)
+    if errors:
+        return _period_refused(request, today, errors)
     export = request.GET.get("export")
     if export:
         return _program_export(request, export, period, today)
@@ -171,9 +173,9 @@ def program_view(request):
     query = urlencode(period.query())
     return render(request, "dashboards/program.html", {
         "today": today, "period": period, "kinds": KINDS.items(), "query": query,
+        "fields": _period_fields(period),
         "licence_window_days": settings.CARES_LICENSE_EXPIRY_WARNING_DAYS,
-        "previous": urlencode(period.shifted(-1).query()),
-        "next": urlencode(period.shifted(1).query()),
+        "previous": _neighbour_query(period, -1), "next": _neighbour_query(period, 1),
         "rules": [(r, _rule_links(period, r.rule)) for r in rules], "total": total,
         "total_links": {s: _url("dashboards:deadlines", status=s,
                                 start=period.start.isoformat(), end=period.end.isoformat())
@@ -201,6 +203,27 @@ def program_view(request):
                      _url("dashboards:deadlines", status=OVERDUE, rule=r.rule))
                     for r in selectors.letters_summary(period, overdue)],
     })
+
+
+def _period_fields(period: Period) -> dict[str, str]:
+    custom = period.kind == "custom"
+    return {"period": period.kind, "on": period.start.isoformat(),
+            "start": period.start.isoformat() if custom else "",
+            "end": period.end.isoformat() if custom else ""}
+
+
+def _neighbour_query(period: Period, step: int) -> str:
+    shifted = neighbour(period, step)
+    return urlencode(shifted.query()) if shifted else ""
+
+
+def _period_refused(request, today: date, errors: dict[str, str]):
+    """The period form again, as typed, each problem next to its field; no numbers are shown
+    for a period that was not asked for (and nothing is exported)."""
+    fields = {k: (request.GET.get(k) or "").strip()[:40] for k in ("period", "on", "start", "end")}
+    return render(request, "dashboards/program.html", {
+        "today": today, "kinds": KINDS.items(), "fields": fields, "errors": errors,
+    }, status=400)
 
 
 def _program_export(request, export: str, period: Period, today: date):

@@ -14,7 +14,7 @@ from cares.base import events
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.staff.models import User
-from cares.base.toolkit import Refusal, not_future, refuse, save_and_audit
+from cares.base.toolkit import FieldProblem, Refusal, not_future, refuse, save_and_audit
 from members.coordination import rules
 from members.coordination.models import (
     ClosureReason,
@@ -40,16 +40,18 @@ REFERRAL_FIELDS = ("service", "provider", "provider_person", "referrer_kind", "r
 def _referral_problems(referral: ServiceReferral, episode: Episode | None) -> list[str]:
     problems: list[str] = []
     required(referral.service, _("the service"), problems)
-    not_future(referral.referred_on, _("The referral date"), problems)
+    not_future(referral.referred_on, _("The referral date"), problems, "referred_on")
     if episode is None or not episode.is_open:
         problems.append(_("The member has no open episode: referrals are made while the "
                           "member is referred to or enrolled in CARES."))
     elif referral.referred_on and referral.referred_on < episode.referral_date:
-        problems.append(_("The referral date is before the member was referred to CARES "
-                          "(%(date)s).") % {"date": episode.referral_date.isoformat()})
+        problems.append(FieldProblem(
+            _("The referral date is before the member was referred to CARES (%(date)s).")
+            % {"date": episode.referral_date.isoformat()}, "referred_on"))
     if referral.scheduled_on and referral.referred_on and \
             referral.scheduled_on < referral.referred_on:
-        problems.append(_("The scheduled service date is before the referral date."))
+        problems.append(FieldProblem(
+            _("The scheduled service date is before the referral date."), "scheduled_on"))
     if referral.goal_id and referral.goal.plan.member_id != referral.member_id:
         problems.append(_("That ICP goal is another member's."))
     if referral.referrer_kind == ReferrerKind.PROFESSIONAL and not (
@@ -129,15 +131,18 @@ def referral_status_change(*, referral: ServiceReferral, to_status: str, on: dat
     note = text(note)
     if to_status == ReferralStatus.DECLINED:
         if reason not in DeclineReason.values:
-            problems.append(_("Give the reason the provider declined (no capacity, outside "
-                              "the service area, or other)."))
+            problems.append(FieldProblem(_("Give the reason the provider declined (no "
+                                           "capacity, outside the service area, or other)."),
+                                         "decline_reason"))
     elif to_status == ReferralStatus.CLOSED:
         if reason not in ClosureReason.values:
-            problems.append(_("Give the reason the loop closed (CLR closure reason)."))
+            problems.append(FieldProblem(
+                _("Give the reason the loop closed (CLR closure reason)."), "closure_reason"))
     elif reason:
         problems.append(_("Only a decline or a closure takes a reason."))
     if reason == "other" and not note:
-        problems.append(_("Explain the 'other' reason in the note."))
+        problems.append(FieldProblem(_("Explain the 'other' reason in the note."),
+                                     "status_note"))
     refuse(problems)
     ReferralStatusChange.objects.create(referral=referral, from_status=current,
                                         to_status=to_status, on=on, reason=reason, note=note,
@@ -162,10 +167,17 @@ def referral_status_change(*, referral: ServiceReferral, to_status: str, on: dat
 def referral_follow_up_record(*, referral: ServiceReferral, followed_up_on: date,
                               with_whom: str, services_received: bool | None,
                               met_need: bool | None = None, with_kind: str = "",
-                              notes: str = "", actor: User | None = None) -> ReferralFollowUp:
+                              notes: str = "", close_loop: bool = False,
+                              actor: User | None = None) -> ReferralFollowUp:
     """PS VI.D.2.a-b: follow up with the member or the service provider on whether services
-    were received and met the member's need; due 30 days after the scheduled date."""
-    problems: list[str] = []
+    were received and met the member's need; due 30 days after the scheduled date.
+
+    ``close_loop``: services received that met the need close the referral loop in the same
+    step (CLR closure reason "services received", dated the follow-up); if the closure is
+    refused, the follow-up is not kept either."""
+    referral = ServiceReferral.objects.select_for_update().get(pk=referral.pk)
+    problems: list[str] = _close_loop_problems(referral, close_loop, services_received,
+                                               met_need)
     not_future(followed_up_on, _("The follow-up date"), problems)
     if followed_up_on < referral.referred_on:
         problems.append(_("The follow-up is dated before the referral (%(date)s).")
@@ -189,8 +201,25 @@ def referral_follow_up_record(*, referral: ServiceReferral, followed_up_on: date
         met_need=met_need if services_received else None, notes=text(notes),
         recorded_by=actor)
     save_and_audit(follow_up, member=referral.member_id, actor=actor, problems=problems)
+    if close_loop:
+        referral_status_change(referral=referral, to_status=ReferralStatus.CLOSED,
+                               on=followed_up_on, reason=ClosureReason.SERVICES_RECEIVED,
+                               note=text(notes), actor=actor)
     events.tell(events.member_facts_changed, member_id=referral.member_id)
     return follow_up
+
+
+def _close_loop_problems(referral: ServiceReferral, close_loop: bool,
+                         services_received: bool | None, met_need: bool | None) -> list[str]:
+    if not close_loop:
+        return []
+    if referral.status == ReferralStatus.CLOSED:
+        return [FieldProblem(_("This referral's loop is already closed."), "close_loop")]
+    if not (services_received and met_need):
+        return [FieldProblem(_("Only services received that met the member's need close the "
+                               "loop here; otherwise change the referral's status with its "
+                               "closure reason."), "close_loop")]
+    return []
 
 
 @transaction.atomic
