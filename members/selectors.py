@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from cares.base.access import VIEW_ALL_MEMBERS, may, staff_profile
 from members.access import visible_members
 from members.coordination.selectors import coordination_detail, coordination_events
-from members.models import APPROACHING_21, CareTeamMember, Episode, EpisodeStatus, Member, Provider
+from members.models import (
+    APPROACHING_21,
+    CareTeamMember,
+    Episode,
+    EpisodeStatus,
+    Member,
+    Provider,
+    folded,
+)
 from members.timeline import TimelineEvent
 
 SCOPES = ("mine", "team", "all")
@@ -28,7 +36,8 @@ def _parse_date(text: str) -> date | None:
 
 
 def member_search(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
-    """Search by name (any part), date of birth (YYYY-MM-DD or MM/DD/YYYY) or MassHealth ID."""
+    """Search by name (any part, accents and case ignored), date of birth (YYYY-MM-DD or
+    MM/DD/YYYY) or MassHealth ID."""
     text = (text or "").strip()
     if not text:
         return qs
@@ -38,9 +47,8 @@ def member_search(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
     born = _parse_date(text)
     if born:
         return qs.filter(date_of_birth=born)
-    for word in text.split():
-        qs = qs.filter(Q(legal_first_name__icontains=word) | Q(legal_last_name__icontains=word)
-                       | Q(preferred_name__icontains=word))
+    for word in text.split():  # accents and case ignored: "ramirez" finds "Ramírez"
+        qs = qs.filter(search_name__contains=folded(word))
     return qs
 
 

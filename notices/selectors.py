@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cares.base.languages import is_english, language_name
 from members.models import RemovalReason
+from notices import rendering
 from notices.content import REMOVAL_REASONS
 from notices.models import (
     Channel,
@@ -90,10 +92,6 @@ def release_summary(letter: Letter) -> dict:
     """What releasing ``letter`` does, for the person confirming it: the languages of the
     letter, who receives it and how, and a warning in words when the family's language is
     missing (they would receive English only)."""
-    from django.utils.translation import gettext as _
-
-    from notices import rendering
-
     facts = rendering.letter_facts(letter)
     choice = rendering.choose_templates(letter.kind, letter.language)
     languages = [language_name(t.language) for t in (choice.translation, choice.english) if t]

@@ -49,6 +49,7 @@ from members.models.member import (
     ContactPreference,
     Member,
     age_on,
+    folded,
     masshealth_id_validator,
 )
 from members.models.people import (
@@ -65,7 +66,7 @@ __all__ = [
     "CareTeamMember", "EducationMode", "EligibilityCriterion", "EligibilityEvaluation",
     "Engagement", "Episode", "EpisodeClosureReason", "EpisodeStatus", "EpisodeStatusChange",
     "Guardian", "LegalAuthority", "Member", "MemberContact", "Provider", "ProviderKind",
-    "ReferralSource", "ReleaseOfInformation", "Removal", "RemovalReason", "age_on",
+    "ReferralSource", "ReleaseOfInformation", "Removal", "RemovalReason", "age_on", "folded",
     "masshealth_id_validator", "ADULT_AGE", "APPROACHING_21", "INDEPENDENT_CHOICE_AGE", "MAX_AGE",
     "TRANSFER_TIMING_FROM_AGE", "TRANSITION_FROM_AGE", "RENEWAL_LOOKAHEAD_DAYS",
     "STATE_AGENCIES", "ContactPreference",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -45,6 +46,20 @@ class ContactPreference(models.TextChoices):
 
 
 RENEWAL_LOOKAHEAD_DAYS = 60  # the worklist lists MassHealth renewals this close
+
+
+# Letters that carry no combining accent but are read as a plain one in a search box.
+_PLAIN = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"})
+
+
+def folded(text: str) -> str:
+    """``text`` for searching: accents dropped and case folded ("Ramírez", "RAMIREZ" and
+    "ramirez" all read "ramirez"; "Nguyễn Đức" reads "nguyen duc")."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_PLAIN))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+NAME_FIELDS = ("legal_first_name", "legal_last_name", "preferred_name")
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -104,6 +119,8 @@ class Member(models.Model):
     state_agencies = models.JSONField(
         _("state-agency services"), default=list, blank=True,
         help_text=_("The state agencies the member receives services from."))
+    # The names, folded (``folded``): what the member search matches, whatever the accents.
+    search_name = models.CharField(max_length=420, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -124,6 +141,19 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.fold_names()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(NAME_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def fold_names(self) -> None:
+        """Keep ``search_name`` in step with the names (``save`` does it; bulk inserts call
+        it themselves)."""
+        self.search_name = folded(" ".join(filter(None, (getattr(self, f) for f in
+                                                          NAME_FIELDS))))
 
     @property
     def display_name(self) -> str:

@@ -29,6 +29,16 @@ from members.pages import done, form_page, post_data
 from members.selectors import member_detail, member_timeline, turning_21_flag
 
 
+def _already_on_file(request, form) -> Member | None:
+    """The member who already has the MassHealth ID the intake form was refused for, when the
+    user may see them: the page links to them and offers a new referral there (a re-referral
+    is a new episode of the same member, PS VIII)."""
+    if not any(e.code == "unique" for e in form.errors.as_data().get("masshealth_id", ())):
+        return None
+    digits = "".join(c for c in str(form.data.get("masshealth_id", "")) if c.isdigit())
+    return visible_members(request.user).filter(masshealth_id=digits).first()
+
+
 @permission_required(MANAGE_MEMBERS)
 @require_http_methods(["GET", "POST"])
 def intake_view(request):
@@ -44,6 +54,7 @@ def intake_view(request):
         return redirect("members:list")
     return form_page(request, member=None, form=form, refused=refused,
                      title=_("New member and referral"), citation="PS VIII",
+                     existing=_already_on_file(request, form),
                      fieldsets=[
                          (_("Member"), "", [form[n] for n in MemberForm._meta.fields
                                             if n not in MemberForm.benefit_fields]),

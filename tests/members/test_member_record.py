@@ -219,3 +219,33 @@ def test_the_admin_holds_the_same_rules(client, coordinator):
     assert not form.is_valid()
     assert "under 21 on the referral date" in " ".join(form.errors["date_of_birth"])
     assert Member.objects.get(pk=member.pk).date_of_birth == member.date_of_birth
+
+
+# --- Issue 16, item 17: a duplicate MassHealth ID leads to the member on file ------------------
+
+@pytest.mark.django_db
+def test_a_duplicate_id_links_to_the_member_on_file_and_offers_a_new_referral(client):
+    coordinator = make_staff("care_coordinator")
+    on_file = enrolled_member(coordinator, referral_date=TODAY - timedelta(days=400),
+                              masshealth_id=DUPLICATE_ID, legal_first_name="Rosa",
+                              legal_last_name="Quintero")
+    sign_in(client, coordinator.user)
+    response = client.post(reverse("members:intake"), intake_post(coordinator))
+    page = response.content.decode()
+    assert response.status_code == 200 and Member.objects.count() == 1
+    assert 'id="already-on-file"' in page
+    assert reverse("members:detail", args=[on_file.pk]) in page
+    assert reverse("members:refer", args=[on_file.pk]) in page
+
+
+@pytest.mark.django_db
+def test_a_duplicate_id_of_a_member_the_user_may_not_see_names_nobody(client):
+    coordinator = make_staff("care_coordinator")
+    stranger = enrolled_member(make_staff("care_coordinator"), masshealth_id=DUPLICATE_ID)
+    sign_in(client, coordinator.user)
+    response = client.post(reverse("members:intake"), intake_post(coordinator))
+    page = response.content.decode()
+    assert response.context["form"].errors["masshealth_id"] == [DUPLICATE]
+    assert 'id="already-on-file"' not in page
+    assert stranger.legal_last_name not in page
+    assert reverse("members:refer", args=[stranger.pk]) not in page

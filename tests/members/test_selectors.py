@@ -63,6 +63,29 @@ def test_search_by_any_part_of_the_name(people, text, expected):
     assert names(member_search(Member.objects.all(), text)) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ramirez", ["Ramírez"]),  # the accent need not be typed
+    ("RAMÍREZ", ["Ramírez"]),  # nor the case
+    ("jose", ["Ramírez"]),
+    ("nguyen duc", ["Nguyễn"]),  # Vietnamese tones and đ
+    ("Đức", ["Nguyễn"]),
+    ("zoe", ["Zoë"]),
+])
+def test_search_ignores_accents_and_case(db, text, expected):
+    MemberFactory(legal_first_name="José", legal_last_name="Ramírez")
+    MemberFactory(legal_first_name="Đức", legal_last_name="Nguyễn")
+    MemberFactory(legal_first_name="Zoë", legal_last_name="Zoë")
+    assert names(member_search(Member.objects.all(), text)) == expected
+
+
+def test_a_renamed_member_is_found_by_the_new_name(db):
+    member = MemberFactory(legal_first_name="Ana", legal_last_name="Lopes")
+    member.legal_last_name = "Lópes-Ibáñez"
+    member.save(update_fields=["legal_last_name"])
+    assert names(member_search(Member.objects.all(), "ibanez")) == ["Lópes-Ibáñez"]
+    assert names(member_search(Member.objects.all(), "lopes")) == ["Lópes-Ibáñez"]
+
+
 @pytest.mark.parametrize("text", ["2012-03-04", "03/04/2012", "3/4/2012"])
 def test_search_by_date_of_birth(people, text):
     assert names(member_search(Member.objects.all(), text)) == ["Nguyen", "Rivera-Santos"]

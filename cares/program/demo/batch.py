@@ -43,6 +43,8 @@ class Batch:
 
 def insert(batch: Batch) -> None:
     """Insert a chunk's rows, parents before children."""
+    for history in batch.members:
+        history.member.fold_names()  # bulk_create does not call save()
     Member.objects.bulk_create([h.member for h in batch.members], batch_size=500)
     dependents = []
     episodes = []
