@@ -116,6 +116,11 @@ def record_label(event: AuditEvent) -> str:
     return f"{kind[:1].upper()}{kind[1:]} {event.object_id}".strip()
 
 
+# How an export's filters are read out: the period first, then its bounds.
+FILTER_ORDER = {key: n for n, key in enumerate(("period", "start", "end", "on", "rule",
+                                                "status", "scope"))}
+
+
 def what_label(event: AuditEvent) -> str:
     """What an export held, or the page a list event was shown on."""
     detail = event.detail if isinstance(event.detail, dict) else {}
@@ -125,8 +130,10 @@ def what_label(event: AuditEvent) -> str:
         text = _("Exported the %(table)s: %(rows)s rows") % {"table": table,
                                                              "rows": detail.get("rows", "?")}
         if any(filters.values()):
+            # A fixed order: PostgreSQL's jsonb does not keep the order the keys were written.
+            keys = sorted(filters, key=lambda k: (FILTER_ORDER.get(k, len(FILTER_ORDER)), k))
             text += "; " + _("filters: %(filters)s") % {"filters": ", ".join(
-                f"{k} {v}" for k, v in filters.items() if v)}
+                f"{k} {filters[k]}" for k in keys if filters[k])}
         if detail.get("member_ids"):
             text += "; " + _("%(n)s members") % {"n": len(detail["member_ids"])}
         return text
