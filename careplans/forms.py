@@ -27,12 +27,14 @@ from careplans.models import (
     Goal,
     ShareRecipient,
 )
+from careplans.rules import FINALIZE_FIELDS
 from careplans.selectors import copy_languages
 from careplans.services import ASSESSMENT_FIELDS, PLAN_ROWS, PLAN_SECTIONS, SOURCE_FIELDS
 from cares.base.documents.uploads import read_upload
 from cares.base.language_field import LanguageField
 from cares.base.languages import language_name
 from cares.base.staff.forms import DATE_INPUT
+from cares.base.toolkit import mark_needed
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 SMALL_TEXTAREA = forms.Textarea(attrs={"rows": 2})
@@ -120,6 +122,14 @@ class PlanStartForm(forms.Form):
     """Starting a version takes no input: the service decides what it starts from."""
 
 
+class PlanSectionForm(forms.ModelForm):
+    """Some of the plan's own fields; those finalizing needs are marked so."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_needed(self, FINALIZE_FIELDS, _("Needed to finalize"))
+
+
 def _section_form(section: str):
     """A form for the plan's own fields of one page (``PLAN_SECTIONS``)."""
     fields = list(PLAN_SECTIONS[section])
@@ -127,7 +137,8 @@ def _section_form(section: str):
                if CarePlan._meta.get_field(name).get_internal_type() == "TextField"}
     if "meeting_on" in fields:
         widgets["meeting_on"] = DATE_INPUT
-    return forms.modelform_factory(CarePlan, fields=fields, widgets=widgets)
+    return forms.modelform_factory(CarePlan, form=PlanSectionForm, fields=fields,
+                                   widgets=widgets)
 
 
 MeetingForm = _section_form("meeting")

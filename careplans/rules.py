@@ -31,6 +31,16 @@ class Missing:
     key: str  # stable name of the element (tests refer to it)
     text: str
     citation: str
+    # Where it is fixed (an ICP element; empty for an assessment's): the section of the plan
+    # it belongs to (a key of ``PLAN_SECTION_TITLES``), the page that edits it when that is
+    # another section's, and the field or list of rows (``PLAN_ROWS`` name) on that page.
+    section: str = ""
+    field: str = ""
+    page: str = ""
+
+    @property
+    def edit_page(self) -> str:
+        return self.page or self.section
 
     def __str__(self) -> str:
         return f"{self.text} ({self.citation})"
@@ -153,18 +163,50 @@ EMERGENCY_TEXT = (
 )
 GOAL_KINDS = (GoalKind.CLINICAL, GoalKind.FUNCTIONAL, GoalKind.DEVELOPMENTAL, GoalKind.SOCIAL,
               GoalKind.ASPIRATIONAL)
+# What finalizing needs, as the pages mark it: the plan's own fields ``plan_missing`` requires
+# and the lists of rows (``PLAN_ROWS`` names) that must have entries.
+FINALIZE_FIELDS = ("meeting_on", *(name for name, _text in HEALTH_SUMMARY), "current_services",
+                   *(name for name, _text in EDUCATION), *(name for name, _text in HRSN),
+                   "upcoming_transitions", "continuity_strategies",
+                   *(name for name, _text in EMERGENCY_TEXT))
+FINALIZE_ROWS = ("participants", "team", "goals", "steps")
 
 
 def _names(items: Iterable, describe) -> str:
     return ", ".join(describe(i) for i in items)
 
 
-class Checklist(list):
-    """The elements found missing so far, in the order they were checked."""
+# The sections of an ICP, each edited on its own page (``careplans:plan_<section>``; the
+# assessment it rests on is listed on the care plan overview), in the order of the plan.
+PLAN_SECTION_TITLES = {
+    "assessment": gettext_lazy("Comprehensive assessment"),
+    "meeting": gettext_lazy("Care planning meeting and participants"),
+    "team": gettext_lazy("Care managers and care team"),
+    "summary": gettext_lazy("Health summary, educational needs and HRSN supports"),
+    "goals": gettext_lazy("Goals"),
+    "steps": gettext_lazy("Action steps"),
+    "transitions": gettext_lazy("Transitions and continuity of care"),
+    "emergency": gettext_lazy("Emergency plan"),
+}
 
-    def need(self, key: str, ok: bool, text: str, citation: str) -> None:
+
+class Checklist(list):
+    """The elements found missing so far, in the order they were checked; ``section`` is the
+    part of the plan being checked."""
+
+    section = ""
+
+    def need(self, key: str, ok: bool, text: str, citation: str, *, field: str | None = None,
+             page: str = "") -> None:
+        """``field``: the input (or list of rows) that supplies it, ``key`` by default."""
         if not ok:
-            self.append(Missing(key, text, citation))
+            self.append(Missing(key, text, citation, self.section,
+                                key if field is None else field, page))
+
+
+def missing_reasons(missing: Sequence[Missing]) -> list[str]:
+    """A refusal's reason for each missing element."""
+    return [_("Missing: %(element)s") % {"element": m} for m in missing]
 
 
 def plan_missing(content: PlanContent) -> list[Missing]:
@@ -181,14 +223,17 @@ def _meeting_missing(content: PlanContent, check: Checklist) -> None:
     """The assessment it rests on, and the care planning meeting with the member and family
     (PS VI.A.1, VI.A.1.c.1)."""
     plan = content.plan
+    check.section = "assessment"
     check.need("assessment", content.has_completed_assessment,
-               _("a completed comprehensive assessment of the member"), "PS VI.A.1, VIII")
+               _("a completed comprehensive assessment of the member"), "PS VI.A.1, VIII",
+               field="")
+    check.section = "meeting"
     kinds = {p.kind for p in content.participants}
     check.need("meeting_date", plan.meeting_on is not None,
-               _("the date of the care planning meeting"), "PS VI.A.1")
+               _("the date of the care planning meeting"), "PS VI.A.1", field="meeting_on")
     check.need("meeting_member", ParticipantKind.MEMBER in kinds,
                _("the member among the participants of the care planning meeting"),
-               "PS VI.A.1, VI.A.1.c.1")
+               "PS VI.A.1, VI.A.1.c.1", field="participants")
     # Under 18 a parent, guardian or authorized health-care decision-maker always takes part in
     # the care planning meeting; from 18 too whenever the record shows a legal decision-maker
     # (PS VI.A.1, VI.A.1.c.1). Age alone never removes the requirement.
@@ -205,32 +250,38 @@ def _meeting_missing(content: PlanContent, check: Checklist) -> None:
     check.need("meeting_guardian",
                not family_required or bool(kinds & set(FAMILY_PARTICIPANTS)),
                _("a parent, guardian or authorized health care decision-maker among the "
-                 "participants of the care planning meeting") + why, "PS VI.A.1, VI.A.1.c.1")
+                 "participants of the care planning meeting") + why, "PS VI.A.1, VI.A.1.c.1",
+               field="participants")
 
 
 def _team_missing(content: PlanContent, check: Checklist) -> None:
     """(a) Care managers and care team, with contact details."""
     team = list(content.team)
+    check.section = "team"
     check.need("care_manager",
                any(t.role == TeamRole.CARE_MANAGER and t.has_contact for t in team),
-               _("a care manager with contact details"), "PS VI.A.1.c.5.a")
+               _("a care manager with contact details"), "PS VI.A.1.c.5.a", field="team")
     check.need("pcp", any(t.role == TeamRole.PCP and t.has_contact for t in team),
-               _("the PCP or PCP designee with contact details"), "PS VI.A.1.c.5.a")
+               _("the PCP or PCP designee with contact details"), "PS VI.A.1.c.5.a",
+               field="team")
     no_contact = [t for t in team if not t.has_contact]
     check.need("team_contacts", not no_contact,
                _("contact details (phone or e-mail) for %(names)s")
-               % {"names": _names(no_contact, lambda t: t.name)}, "PS VI.A.1.c.5.a")
+               % {"names": _names(no_contact, lambda t: t.name)}, "PS VI.A.1.c.5.a",
+               field="team")
 
 
 def _summary_missing(content: PlanContent, check: Checklist) -> None:
     """(b) Health summary: history and circumstances, current services, goals, educational
     needs and health-related social needs supports."""
     plan = content.plan
+    check.section = "summary"
     for field, text in HEALTH_SUMMARY:
         check.need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.b")
     check.need("current_services", not _blank(plan.current_services),
                _("the list of current services"), "PS VI.A.1.c.5.b.i")
     _goals_missing(list(content.goals), check)
+    check.section = "summary"
     for field, text in EDUCATION:
         check.need(field, not _blank(getattr(plan, field)), str(text), "PS VI.A.1.c.5.b.iii")
     for field, text in HRSN:
@@ -240,45 +291,50 @@ def _summary_missing(content: PlanContent, check: Checklist) -> None:
 def _goals_missing(goals: Sequence, check: Checklist) -> None:
     """(b.ii) Goals of every kind, short- and long-term, dated (aspirational ones excepted)."""
     present = {g.kind for g in goals}
+    check.section = "goals"
     for kind in GOAL_KINDS:
         check.need(f"goal_{kind}", kind in present,
                    _("a goal of kind: %(kind)s") % {"kind": str(kind.label).lower()},
-                   "PS VI.A.1.c.5.b.ii")
+                   "PS VI.A.1.c.5.b.ii", field="goals")
     terms = {g.term for g in goals if g.kind != GoalKind.ASPIRATIONAL}
     check.need("goal_short", GoalTerm.SHORT in terms, _("a short-term goal"),
-               "PS VI.A.1.c.5.b.ii")
-    check.need("goal_long", GoalTerm.LONG in terms, _("a long-term goal"), "PS VI.A.1.c.5.b.ii")
+               "PS VI.A.1.c.5.b.ii", field="goals")
+    check.need("goal_long", GoalTerm.LONG in terms, _("a long-term goal"), "PS VI.A.1.c.5.b.ii",
+               field="goals")
     undated = [g for g in goals if g.kind != GoalKind.ASPIRATIONAL and g.target_date is None]
     check.need("goal_dates", not undated,
                _("a target date for each goal other than aspirational ones; missing for "
                  "%(goals)s") % {"goals": _names(undated, lambda g: _short(g.description))},
-               "PS VI.A.1.c.5.b.ii")
+               "PS VI.A.1.c.5.b.ii", field="goals")
 
 
 def _steps_missing(content: PlanContent, check: Checklist) -> None:
     """(c) Action steps for each goal, with who is responsible and accessibility
     requirements."""
     goals = list(content.goals)
+    check.section = "steps"
     stepless = [g for g in goals if not g.steps_list]
     check.need("goal_steps", not stepless,
                _("an action step for %(goals)s")
                % {"goals": _names(stepless, lambda g: _short(g.description))},
-               "PS VI.A.1.c.5.c")
+               "PS VI.A.1.c.5.c", field="steps")
     steps = [s for g in goals for s in g.steps_list]
     unowned = [s for s in steps if s.responsible_id is None]
     check.need("step_responsible", not unowned,
                _("the responsible care team member for %(steps)s")
-               % {"steps": _names(unowned, lambda s: _short(s.description))}, "PS VI.A.1.c.5.c")
+               % {"steps": _names(unowned, lambda s: _short(s.description))}, "PS VI.A.1.c.5.c",
+               field="steps")
     unstated = [s for s in steps if _blank(s.accessibility)]
     check.need("step_accessibility", not unstated,
                _("the accessibility requirements (or 'None') for %(steps)s")
                % {"steps": _names(unstated, lambda s: _short(s.description))},
-               "PS VI.A.1.c.5.c")
+               "PS VI.A.1.c.5.c", field="steps")
 
 
 def _transitions_missing(content: PlanContent, check: Checklist) -> None:
     """(d) Transitions."""
     plan = content.plan
+    check.section = "transitions"
     check.need("upcoming_transitions", not _blank(plan.upcoming_transitions),
                _("the upcoming medical and social service transitions (or 'None expected')"),
                "PS VI.A.1.c.5.d")
@@ -290,6 +346,7 @@ def _transitions_missing(content: PlanContent, check: Checklist) -> None:
 def _emergency_missing(content: PlanContent, check: Checklist) -> None:
     """(e) The emergency plan."""
     plan = content.plan
+    check.section = "emergency"
     medications = list(content.medications)
     check.need("medications", bool(medications) != plan.no_medications,
                _("the medications with their doses, or 'takes no medications' (not both)"),
@@ -297,7 +354,7 @@ def _emergency_missing(content: PlanContent, check: Checklist) -> None:
     undosed = [m for m in medications if _blank(m.dose)]
     check.need("medication_doses", not undosed,
                _("the dose of %(names)s") % {"names": _names(undosed, lambda m: m.name)},
-               "PS VI.A.1.c.5.e")
+               "PS VI.A.1.c.5.e", field="medications")
     check.need("allergies", bool(content.allergies) != plan.no_known_allergies,
                _("the allergies, or 'no known allergies' (not both)"), "PS VI.A.1.c.5.e")
     for field, text in EMERGENCY_TEXT:
@@ -305,7 +362,7 @@ def _emergency_missing(content: PlanContent, check: Checklist) -> None:
     listed = [t for t in content.team if t.emergency and t.phone.strip()]
     check.need("emergency_providers", any(t.role != TeamRole.FAMILY for t in listed),
                _("a provider most involved in the member's care, with a phone number, on the "
-                 "emergency plan"), "PS VI.A.1.c.5.e")
+                 "emergency plan"), "PS VI.A.1.c.5.e", field="team", page="team")
     check.need("emergency_guardians", any(t.role == TeamRole.FAMILY for t in listed),
                _("a parent or guardian to call, with a phone number, on the emergency plan"),
-               "PS VI.A.1.c.5.e")
+               "PS VI.A.1.c.5.e", field="team", page="team")

@@ -35,14 +35,14 @@ from careplans.models import (
     Goal,
     TeamRole,
 )
-from careplans.rules import assessment_missing, plan_missing
+from careplans.rules import assessment_missing, missing_reasons, plan_missing
 from careplans.selectors import latest_assessment, plan_content
 from careplans.updates import answering_plan, initial_refusal, link_answered_requests
 from cares.base import events
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.staff.models import Program, Role, StaffProfile, User
-from cares.base.toolkit import Refusal, not_future, refuse
+from cares.base.toolkit import FieldProblem, Refusal, not_future, refuse
 from members.coordination.services import hospital_stay_reassessment_decide
 from members.models import EpisodeStatus, Member, ProviderKind
 from members.services import lock_member
@@ -290,7 +290,7 @@ def assessment_complete(*, assessment: Assessment, completed_on: date,
 
 # --- The ICP: versions and their parts (PS VI.A.1.c) ---------------------------------------------
 
-def _team_from_record(member: Member) -> list[dict]:
+def team_from_record(member: Member) -> list[dict]:
     """The member's current care team, providers and guardians, as ICP care team rows."""
     program = Program.objects.first()
     rows = []
@@ -371,7 +371,7 @@ def care_plan_start(*, member: Member, actor: User | None = None) -> CarePlan:
     if previous is not None:
         _copy_parts(previous, plan)
     else:
-        for number, row in enumerate(_team_from_record(member), start=1):
+        for number, row in enumerate(team_from_record(member), start=1):
             CareTeamEntry.objects.create(plan=plan, order=number, **row)
     return plan
 
@@ -465,18 +465,20 @@ def care_plan_finalize(*, plan: CarePlan, finalized_on: date,
         pk=plan.pk)
     _refuse_frozen(plan)
     problems: list[str] = []
-    not_future(finalized_on, _("The finalization date"), problems)
+    not_future(finalized_on, _("The finalization date"), problems, "finalized_on")
     if plan.meeting_on and finalized_on < plan.meeting_on:
-        problems.append(_("The ICP cannot be finalized before its care planning meeting "
-                          "(%(date)s).") % {"date": plan.meeting_on.isoformat()})
+        problems.append(FieldProblem(_("The ICP cannot be finalized before its care planning "
+                                       "meeting (%(date)s).")
+                                     % {"date": plan.meeting_on.isoformat()}, "finalized_on"))
     earlier = plan.member.care_plans.filter(finalized_on__isnull=False) \
         .exclude(pk=plan.pk).order_by("-finalized_on").first()
     if earlier and finalized_on < earlier.finalized_on:
-        problems.append(_("Version %(version)d was finalized on %(date)s; a later version "
-                          "cannot be finalized before it.")
-                        % {"version": earlier.version, "date": earlier.finalized_on.isoformat()})
-    problems.extend(_("Missing: %(element)s") % {"element": m}
-                    for m in care_plan_missing(plan, finalized_on))
+        problems.append(FieldProblem(
+            _("Version %(version)d was finalized on %(date)s; a later version cannot be "
+              "finalized before it.")
+            % {"version": earlier.version, "date": earlier.finalized_on.isoformat()},
+            "finalized_on"))
+    problems.extend(missing_reasons(care_plan_missing(plan, finalized_on)))
     refuse(problems)
     for old in plan.member.care_plans.select_for_update().filter(
             status=CarePlanStatus.FINALIZED).exclude(pk=plan.pk):

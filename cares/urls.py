@@ -25,6 +25,7 @@ urlpatterns = [
          name="password_change_done"),
     path("staff/", include("cares.base.staff.urls")),
     path("members/", include("members.urls")),
+    path("coverage/", include("members.coverage.urls")),
     path("", include("notices.urls")),  # members/<pk>/letters/..., letters/...
     path("", include("careplans.urls")),
     path("directory/", include(directory_patterns)),

@@ -26,7 +26,7 @@ from cares.base.access import (
 )
 from cares.base.audit.models import Action, BreakGlassGrant, Priority
 from cares.base.audit.services import acting_user, audit_record
-from members.models import CareTeamMember, ConsultationRequest, Member
+from members.models import BackupCoverage, CareTeamMember, ConsultationRequest, Member
 
 # --- Members: care-team scoping ---------------------------------------------------------------
 
@@ -45,12 +45,42 @@ def visible_members(user, *, break_glass: bool = True):
         return Member.objects.none()
     on_team = CareTeamMember.objects.filter(member=OuterRef("pk"), staff=profile,
                                             until__isnull=True)
-    condition = Q(Exists(on_team))
+    condition = Q(Exists(on_team)) | _covering(profile)
     if break_glass:
         grant = BreakGlassGrant.objects.filter(member=OuterRef("pk"), user=user,
                                                expires_at__gt=timezone.now())
         condition |= Q(Exists(grant))
     return Member.objects.filter(condition)
+
+
+def running_coverage(profile, now=None):
+    """The backup coverages ``profile`` holds at ``now`` (default: this minute): they begin
+    at ``starts_at`` and end by themselves at ``ends_at``, a pure time comparison."""
+    now = now or timezone.now()
+    return BackupCoverage.objects.filter(backup=profile, starts_at__lte=now, ends_at__gt=now)
+
+
+def _covering(profile) -> Q:
+    """Members seen through a running backup coverage (PS IV.A.4): the listed members, or
+    the covered colleague's current caseload when none are listed. Two Exists(), no per-member
+    query."""
+    running = running_coverage(profile)
+    listed = running.filter(members=OuterRef("pk"))
+    caseload = CareTeamMember.objects.filter(
+        member=OuterRef("pk"), until__isnull=True,
+        staff_id__in=running.filter(members__isnull=True).values("covered_id"))
+    return Q(Exists(listed)) | Q(Exists(caseload))
+
+
+def coverage_of(user, member):
+    """The id of the running coverage through which ``user`` sees ``member``, if any."""
+    profile = staff_profile(user)
+    if profile is None:
+        return None
+    running = running_coverage(profile)
+    caseload = CareTeamMember.objects.filter(member=member, until__isnull=True).values("staff_id")
+    return (running.filter(Q(members=member) | Q(members__isnull=True, covered_id__in=caseload))
+            .order_by("pk").values_list("pk", flat=True).first())
 
 
 def may_download_responder_card(user, member) -> bool:
@@ -79,8 +109,8 @@ def member_for(user, pk: int, *, change: bool = False, record_read: bool = True)
     read.
     """
     found = visible_members(user, break_glass=not change).filter(pk=pk)
-    by_team = change or may(user, VIEW_ALL_MEMBERS)
-    if not by_team:  # seen through the care team, or only through a break-glass grant?
+    by_team = may(user, VIEW_ALL_MEMBERS)
+    if not by_team:  # seen through the care team, a coverage or only a break-glass grant?
         found = found.annotate(on_team=Exists(CareTeamMember.objects.filter(
             member=OuterRef("pk"), staff=staff_profile(user), until__isnull=True)))
     member = found.first()
@@ -92,6 +122,9 @@ def member_for(user, pk: int, *, change: bool = False, record_read: bool = True)
             raise Http404
         raise PermissionDenied
     member.cares_read_via_team = by_team or member.on_team
+    if not member.cares_read_via_team:  # a backup coverage is the team's own access, marked
+        member.cares_read_via_coverage = coverage_of(user, member)
+        member.cares_read_via_team = member.cares_read_via_coverage is not None
     if record_read:
         record_member_read(user, member, change=change)
     return member
@@ -100,8 +133,12 @@ def member_for(user, pk: int, *, change: bool = False, record_read: bool = True)
 def record_member_read(user, member, *, change: bool = False) -> None:
     """The audit event for a read ``member_for`` allowed: high priority when only a
     break-glass grant allows it."""
+    via_coverage = getattr(member, "cares_read_via_coverage", None)
     if not getattr(member, "cares_read_via_team", True):
         _record_break_glass_read(user, member)
+    elif via_coverage is not None:
+        detail = {"via_backup_coverage": via_coverage} | ({"change": change} if change else {})
+        audit_record(action=Action.READ, actor=user, member=member, obj=member, detail=detail)
     else:
         audit_record(action=Action.READ, actor=user, member=member, obj=member,
                      detail={"change": change} if change else None)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cares.base.language_field import LanguageField
 from cares.base.staff.forms import DATE_INPUT
 from cares.base.staff.models import RoleAssignment, StaffProfile
+from cares.base.toolkit import mark_needed
 from members.access import audit_identifier_exists
 from members.models import (
     STATE_AGENCIES,
@@ -206,7 +207,11 @@ class CriteriaInput(forms.Widget):
                 name, code, base, i, " checked" if code in (value or ()) else "",
                 base, i, base, i, label, code, self.sources.get(code, ""), _("Source"), base, i,
                 _("Source: record, test, clinician or family report")))
-        return format_html('<div id="{}" class="criteria">{}</div>', base,
+        # Marked invalid as crispy marks an input with an error, so Bootstrap shows an error
+        # about the criteria right under the list.
+        given = {**self.attrs, **(attrs or {})}.get("class", "").split()
+        classes = "criteria is-invalid" if "is-invalid" in given else "criteria"
+        return format_html('<div id="{}" class="{}">{}</div>', base, classes,
                            format_html_join("", "{}", ((row,) for row in rows)))
 
 
@@ -378,6 +383,10 @@ class AftercareForm(forms.ModelForm):
             "medications": TEXTAREA,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_needed(self, Removal.REQUIRED_FIELDS, _("Needed to complete the plan"))
+
 
 class TerminationForm(forms.Form):
     termination_date = forms.DateField(label=_("Termination date"), widget=DATE_INPUT)
@@ -402,6 +411,30 @@ class GuardianForm(forms.ModelForm):
         fields = ["name", "relationship", "legal_authority", "phone", "email", "address",
                   "preferred_language", "receives_letters"]
         field_classes = {"preferred_language": LanguageField}
+
+
+class IntakeGuardianRows(forms.BaseModelFormSet):
+    """The parents and guardians entered at intake (prefix ``guardians``), all new: a post
+    without the list (an older page, a script) has none rather than a broken form."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        kwargs.setdefault("prefix", "guardians")
+        kwargs.setdefault("queryset", Guardian.objects.none())
+        if data is not None and f"{kwargs['prefix']}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data.update({f"{kwargs['prefix']}-TOTAL_FORMS": "0",
+                         f"{kwargs['prefix']}-INITIAL_FORMS": "0"})
+        super().__init__(data, *args, **kwargs)
+
+    def rows(self) -> list[dict]:
+        """The filled-in rows not removed, as field values for ``intake_create``."""
+        fields = [name for name in self.form.base_fields if name not in ("id", "DELETE")]
+        return [{name: form.cleaned_data.get(name) for name in fields} for form in self.forms
+                if not form.cleaned_data.get("DELETE") and form.has_changed()]
+
+
+IntakeGuardianFormSet = forms.modelformset_factory(
+    Guardian, form=GuardianForm, formset=IntakeGuardianRows, extra=1, can_delete=True)
 
 
 class MemberContactForm(forms.ModelForm):

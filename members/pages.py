@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from cares.base.access import staff_profile
-from members.models import Episode, Member
+from cares.base.toolkit import checklist
+from members.models import Episode, Member, Removal
 from members.services import PRIMARY_CONTACT_ROLES
 
 PAGE_SIZE = 50
@@ -50,3 +51,14 @@ def done(request, member: Member, message: str):
     """Say what was saved and go back to the member page."""
     messages.success(request, message)
     return redirect("members:detail", pk=member.pk)
+
+
+def aftercare_checklist(member: Member, removal: Removal | None, *, here: bool = False) -> list:
+    """What the aftercare/transition plan still lacks (PS IX.B), grouped by section, each
+    item a link to the field on the aftercare plan page that supplies it (``here``: on that
+    page already)."""
+    if removal is None:
+        return []
+    page = "" if here else reverse("members:aftercare", args=[member.pk])
+    return checklist((item.section, str(item), f"{page}#id_{item.field}")
+                     for item in removal.missing_items())

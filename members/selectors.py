@@ -9,8 +9,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cares.base import events
 from cares.base.access import VIEW_ALL_MEMBERS, may, staff_profile
 from members.access import visible_members
+from members.coordination.models import ReferralStatus, ServiceReferral
 from members.coordination.selectors import coordination_detail, coordination_events
 from members.models import (
     APPROACHING_21,
@@ -19,11 +21,14 @@ from members.models import (
     EpisodeStatus,
     Member,
     Provider,
+    Removal,
     folded,
 )
 from members.timeline import TimelineEvent
 
 SCOPES = ("mine", "team", "all")
+# The aftercare plan's fields that may start from values entered elsewhere (issue 16, item 7).
+AFTERCARE_OFFERED = ("referrals", "services_in_place", "medications")
 
 
 def _parse_date(text: str) -> date | None:
@@ -270,3 +275,22 @@ def provider_search(text: str = "") -> QuerySet:
         qs = qs.filter(Q(organization__icontains=word) | Q(person__icontains=word)
                        | Q(phone__icontains=word) | Q(email__icontains=word))
     return qs
+
+
+def aftercare_starting_values(removal: Removal) -> dict[str, dict[str, str]]:
+    """The aftercare/transition plan's empty fields (PS IX.B) and what they may start from:
+    {field: {"value", "source"}}. ``careplans`` answers for the medications and the services
+    in place (``cares.base.events.aftercare_starting_values``); the member's open referrals
+    are the referrals. Only offered: nothing is saved until the user saves."""
+    member_id = removal.episode.member_id
+    found = dict(events.ask(events.aftercare_starting_values, member_id=member_id))
+    open_referrals = ServiceReferral.objects.filter(member_id=member_id).exclude(
+        status=ReferralStatus.CLOSED).select_related("provider").order_by("referred_on", "pk")
+    lines = [", ".join(p for p in (r.service, r.provider.organization if r.provider else "",
+                                   _("referred %(date)s") % {"date": r.referred_on.isoformat()})
+                       if p) + f" ({r.get_status_display()})" for r in open_referrals]
+    if lines:
+        found["referrals"] = {"value": "\n".join(lines),
+                              "source": _("from the member's open referrals")}
+    return {name: offer for name, offer in found.items()
+            if name in AFTERCARE_OFFERED and not getattr(removal, name).strip()}

@@ -8,6 +8,7 @@
 - ``mail_recipients`` / ``email_recipients``: the member and the parents/guardians who receive
   letters, grouped by address so one household gets one envelope.
 - ``normalize_tracking_number``: USPS certified mail numbers (20 to 22 digits).
+- ``LETTER_VARIABLES``: the values a template may insert, named in words for the editor.
 - ``template_problems``: what a director's template edit may contain (Django template syntax
   limited to variables, a few filters and ``if``; no ``load``/``include``/``extends``).
 """
@@ -76,12 +77,45 @@ REMOVAL_REASONS = ("no_longer_eligible", "conditions_resolved", "goals_met",
                    "needs_met_without_cares", "family_declined", "lost_masshealth",
                    "moved_out_of_state", "independent_choice")
 
-# The variables a template can use (all plain, already formatted text).
-VARIABLES = frozenset({
-    "recipient_names", "member_name", "masshealth_id", "effective_date", "termination_date",
-    "reason", "program_name", "program_phone", "program_address", "care_manager_name",
-    "care_manager_phone", "care_manager_email", "letter_date",
-})
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A value a template may insert: ``{{ name }}``, described in words for the editor."""
+
+    name: str
+    label: str
+    kinds: tuple[str, ...] = (ENROLLMENT, TERMINATION)
+
+    @property
+    def code(self) -> str:
+        return f"{{{{ {self.name} }}}}"
+
+
+# The variables a template can use (all plain, already formatted text); the renderer's
+# context (``rendering.section_context``) provides exactly these, and the template editor
+# offers them in this order with the sample letter's values.
+LETTER_VARIABLES: tuple[Variable, ...] = (
+    Variable("recipient_names", _("Names of the people the letter is addressed to")),
+    Variable("member_name", _("Member's full name")),
+    Variable("masshealth_id", _("Member's MassHealth ID")),
+    Variable("effective_date", _("Enrollment effective date")),
+    Variable("termination_date", _("Termination effective date"), (TERMINATION,)),
+    Variable("reason", _("Termination reason (its wording below)"), (TERMINATION,)),
+    Variable("program_name", _("Program name")),
+    Variable("program_phone", _("Program phone number")),
+    Variable("program_address", _("Program address")),
+    Variable("care_manager_name", _("Care manager's name")),
+    Variable("care_manager_phone", _("Care manager's phone number")),
+    Variable("care_manager_email", _("Care manager's e-mail address")),
+    Variable("letter_date", _("Date of the letter")),
+)
+VARIABLES = frozenset(v.name for v in LETTER_VARIABLES)
+
+
+def variables_for(kind: str) -> list[Variable]:
+    """The variables a letter of ``kind`` offers."""
+    return [v for v in LETTER_VARIABLES if kind in v.kinds]
 
 
 # --- Which elements a rendered letter contains -----------------------------------------------
@@ -296,23 +330,36 @@ _VARIABLE = re.compile(r"{{(.*?)}}", re.S)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
-def template_problems(kind: str, body: str, css: str, reasons: dict[str, str]) -> list[str]:
-    """What is wrong with a template edit; empty when it may be saved."""
+def unsafe_syntax(body: str) -> list[str]:
+    """Tags and filters a letter template may not use: a body with any of them is never
+    rendered, not even as a preview."""
     problems = []
     for tag in _BLOCK.findall(body):
         if tag not in ALLOWED_TAGS:
             problems.append(str(_("The tag {%% %(tag)s %%} is not allowed in a letter template.")
                                 % {"tag": tag}))
     for expression in _VARIABLE.findall(body):
-        name, *filters = [part.strip() for part in expression.split("|")]
-        if name not in VARIABLES:
-            problems.append(str(_("Unknown variable {{ %(name)s }}; use one of: %(known)s.")
-                                % {"name": name, "known": ", ".join(sorted(VARIABLES))}))
-        for item in filters:
+        for item in expression.split("|")[1:]:
             filter_name = item.split(":")[0].strip()
             if filter_name not in ALLOWED_FILTERS:
                 problems.append(str(_("The filter |%(name)s is not allowed.")
                                     % {"name": filter_name}))
+    return problems
+
+
+def body_problems(kind: str, body: str) -> list[str]:
+    """What is wrong with a template body (its text alone, before rendering)."""
+    problems = unsafe_syntax(body)
+    offered = {v.name for v in variables_for(kind)}
+    for expression in _VARIABLE.findall(body):
+        name = expression.split("|")[0].strip()
+        if name in VARIABLES and name not in offered:
+            problems.append(str(_("{{ %(name)s }} is not available in this kind of letter.")
+                                % {"name": name}))
+        elif name not in offered:
+            problems.append(str(_("Unknown variable {{ %(name)s }}; insert one from the list "
+                                  "of variables (%(known)s).")
+                                % {"name": name, "known": ", ".join(sorted(offered))}))
     if "{#" in body:
         problems.append(str(_("Use {% comment %} rather than {# #} comments.")))
     for element in REQUIRED[kind]:
@@ -321,11 +368,24 @@ def template_problems(kind: str, body: str, css: str, reasons: dict[str, str]) -
                                   'data-element="%(key)s" for %(label)s (%(citation)s).')
                                 % {"key": element.key, "label": element.label,
                                    "citation": element.citation}))
+    return problems
+
+
+def css_problems(css: str) -> list[str]:
     if "<" in css or "@import" in css.lower():
-        problems.append(str(_("The CSS may not contain '<' or @import.")))
+        return [str(_("The CSS may not contain '<' or @import."))]
+    return []
+
+
+def reason_problems(kind: str, reasons: dict[str, str]) -> list[str]:
     if kind == TERMINATION:
         blank = [r for r in REMOVAL_REASONS if not (reasons.get(r) or "").strip()]
         if blank:
-            problems.append(str(_("Word every termination reason; missing: %(reasons)s.")
-                                % {"reasons": ", ".join(blank)}))
-    return problems
+            return [str(_("Word every termination reason; missing: %(reasons)s.")
+                        % {"reasons": ", ".join(blank)})]
+    return []
+
+
+def template_problems(kind: str, body: str, css: str, reasons: dict[str, str]) -> list[str]:
+    """What is wrong with a template edit; empty when it may be saved."""
+    return body_problems(kind, body) + css_problems(css) + reason_problems(kind, reasons)

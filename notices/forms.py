@@ -65,8 +65,8 @@ class TemplateForm(forms.Form):
     body = forms.CharField(
         label=_("Body (HTML)"),
         widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"}),
-        help_text=_("Variables: {{ member_name }}, {{ effective_date }}, … Mark each required "
-                    "element with data-element (see the English template)."))
+        help_text=_("Insert the letter's details from the list of variables. Mark each "
+                    "required element with data-element (see the English template)."))
     css = forms.CharField(label=_("Extra CSS"), required=False,
                           widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}))
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)

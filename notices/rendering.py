@@ -20,7 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template import Context, Engine
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.templatetags.static import static
+from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from pypdf import PdfReader, PdfWriter
 
@@ -75,6 +76,7 @@ class LetterFacts:
     program_name: str = ""
     program_phone: str = ""
     program_address: str = ""
+    on_call_phone: str = ""  # the dedicated 24/7 line (PS VI.B.1.b), in every letter's footer
     care_manager_name: str = ""
     care_manager_phone: str = ""
     care_manager_email: str = ""
@@ -119,6 +121,7 @@ def letter_facts(letter: Letter) -> LetterFacts:
         program_name=program.name if program else "",
         program_phone=program.phone if program else "",
         program_address=program.address if program else "",
+        on_call_phone=program.on_call_phone if program else "",
         care_manager_name=str(manager) if manager else "",
         care_manager_phone=manager.phone if manager else "",
         care_manager_email=manager.user.email if manager else "",
@@ -229,7 +232,8 @@ def _reference(letter_id: int | None, templates: list[LetterTemplate], on: date)
 
 
 def build_html(facts: LetterFacts, templates: list[LetterTemplate], letter_date: date, *,
-               letter_id: int | None = None) -> str:
+               letter_id: int | None = None, browser: bool = False) -> str:
+    """The letter's HTML; ``browser``: linking its stylesheets, for a browser to show it."""
     sections = []
     for template in templates:
         context = section_context(facts, template.language, template, letter_date)
@@ -239,13 +243,15 @@ def build_html(facts: LetterFacts, templates: list[LetterTemplate], letter_date:
             "css": mark_safe(template.css) if template.css else "",  # noqa: S308
             "program_name": facts.program_name, "program_phone": facts.program_phone,
             "program_address": facts.program_address,
+            "on_call_phone": facts.on_call_phone,
             "letter_date": context["letter_date"],
         })
     title = dict(LetterKind.choices).get(facts.kind, facts.kind)
     return render_to_string("letters/letter.html", {
         "sections": sections, "title": f"{facts.program_name}: {title}",
         "window": facts.mail[0] if facts.mail else None,
-        "reference": _reference(letter_id, templates, letter_date)})
+        "reference": _reference(letter_id, templates, letter_date),
+        "stylesheet_links": [static(s) for s in STYLESHEETS] if browser else []})
 
 
 def letter_html(letter: Letter, *, letter_date: date, facts: LetterFacts | None = None
@@ -278,10 +284,22 @@ def render_pdfs(htmls: list[str]) -> list[bytes]:
     return pdf.render_many_html_to_pdf(htmls, stylesheets=STYLESHEETS)
 
 
+def sample_html(template: LetterTemplate, *, browser: bool = False) -> str:
+    """A template (saved or not) rendered as a real letter is, with fictional sample data."""
+    return build_html(replace(SAMPLE_FACTS, kind=template.kind), [template],
+                      timezone.localdate(), browser=browser)
+
+
+def sample_variables(template: LetterTemplate) -> list[tuple[content.Variable, str]]:
+    """The variables the template's letter offers, each with its value in the sample letter."""
+    values = section_context(replace(SAMPLE_FACTS, kind=template.kind), template.language,
+                             template, timezone.localdate())
+    return [(variable, values[variable.name]) for variable in content.variables_for(template.kind)]
+
+
 def preview_pdf(template: LetterTemplate) -> tuple[str, bytes]:
     """A template rendered with fictional sample data (the director's preview)."""
-    facts = replace(SAMPLE_FACTS, kind=template.kind)
-    html = build_html(facts, [template], date.today())
+    html = sample_html(template)
     return html, pdf.render_html_to_pdf(html, stylesheets=STYLESHEETS)
 
 

@@ -12,7 +12,6 @@ commits (``notices.queue``). A letter sent tells the deadline engine through
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from django.db import IntegrityError, transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
@@ -25,7 +24,7 @@ from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.documents.models import Document
 from cares.base.documents.services import document_store
-from cares.base.toolkit import history_row, refuse
+from cares.base.toolkit import FieldProblem, history_row, refuse
 from members.models import Episode, EpisodeStatus
 from notices import content, queue, rendering
 from notices.models import (
@@ -408,18 +407,42 @@ def shipped_templates_install() -> int:
 
 
 def template_problems(*, kind: str, body: str, css: str, reasons: dict) -> list[str]:
-    problems = content.template_problems(kind, body, css, reasons)
+    """Every reason a template edit may not be saved (a body or CSS problem also shows next
+    to that field): the rules of ``content``, then the body compiled and rendered with the
+    sample data as a real letter is."""
+    problems = [FieldProblem(p, "body") for p in content.body_problems(kind, body)]
+    if not content.unsafe_syntax(body):
+        try:
+            rendering.compile_body(body)
+        except TemplateSyntaxError as exc:
+            problems.append(FieldProblem(_("The template does not compile: %(error)s")
+                                         % {"error": exc}, "body"))
+    problems += [FieldProblem(p, "css") for p in content.css_problems(css)]
+    problems += content.reason_problems(kind, reasons)
     if problems:
         return problems
+    html = rendering.sample_html(LetterTemplate(kind=kind, language="en", version=0, body=body,
+                                                css=css, reasons=reasons))
+    return [FieldProblem(p, "body") for p in content.missing_elements(kind, html, ["en"])]
+
+
+def template_preview(*, template: LetterTemplate, body: str, css: str = "",
+                     reasons: dict | None = None) -> tuple[str, list[str]]:
+    """An unsaved edit of ``template`` rendered with the sample data exactly as a real letter
+    is (for a browser), and what saving it would refuse. Saves nothing; no HTML when the body
+    may not be rendered (a tag or filter letters may not use, or it does not compile)."""
+    reasons = {k: (v or "").strip() for k, v in (reasons or {}).items()}
+    problems = [str(p) for p in template_problems(kind=template.kind, body=body, css=css,
+                                                  reasons=reasons)]
+    if content.unsafe_syntax(body):
+        return "", problems
+    unsaved = LetterTemplate(kind=template.kind, language=template.language,
+                             version=template.version, body=body, reasons=reasons,
+                             css="" if content.css_problems(css) else css)
     try:
-        rendering.compile_body(body)
-    except TemplateSyntaxError as exc:
-        return [_("The template does not compile: %(error)s") % {"error": exc}]
-    sample = LetterTemplate(kind=kind, language="en", version=0, body=body, css=css,
-                            reasons=reasons)
-    facts = replace(rendering.SAMPLE_FACTS, kind=kind)
-    html = rendering.build_html(facts, [sample], timezone.localdate())
-    return content.missing_elements(kind, html, ["en"])
+        return rendering.sample_html(unsaved, browser=True), problems
+    except TemplateSyntaxError:  # named in ``problems``
+        return "", problems
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -199,8 +199,7 @@ def template_list_view(request):
 def template_edit_view(request, template_id: int):
     """Edit a template: saving makes a new version, a draft until approved."""
     template = get_object_or_404(LetterTemplate, pk=template_id)
-    form = TemplateForm(_data(request), template=template, reasons=selectors.reason_labels(),
-                        initial={"body": template.body, "css": template.css})
+    form = _template_form(request, template)
     saved, refused = form_flow(request, [form], lambda: services.template_save(
         kind=template.kind, language=template.language, body=form.cleaned_data["body"],
         css=form.cleaned_data["css"], reasons=form.reasons(), note=form.cleaned_data["note"],
@@ -211,7 +210,50 @@ def template_edit_view(request, template_id: int):
         return redirect("letters:template", saved.pk)
     return _page(request, "notices/template.html", template=template, form=form,
                  refused=refused, versions=selectors.template_versions(template),
-                 approve_form=ApproveForm(), language=language_name(template.language))
+                 approve_form=ApproveForm(), language=language_name(template.language),
+                 variables=rendering.sample_variables(template))
+
+
+def _template_form(request, template: LetterTemplate) -> TemplateForm:
+    return TemplateForm(_data(request), template=template, reasons=selectors.reason_labels(),
+                        initial={"body": template.body, "css": template.css})
+
+
+def _unsaved_preview(request, template_id: int) -> tuple[str, list[str]]:
+    """The edit posted from the template page, rendered with the sample data (nothing saved),
+    and every reason saving it would be refused."""
+    template = get_object_or_404(LetterTemplate, pk=template_id)
+    form = _template_form(request, template)
+    form.is_valid()
+    problems = [f"{form.fields[name].label}: {error}" for name, errors in form.errors.items()
+                if name in form.fields for error in errors]
+    html, refused = services.template_preview(
+        template=template, body=form.cleaned_data.get("body", ""),
+        css=form.cleaned_data.get("css", ""), reasons=form.reasons())
+    return html, problems + refused
+
+
+@permission_required(EDIT_TEMPLATES)
+@require_http_methods(["POST"])
+def template_live_preview_view(request, template_id: int):
+    """The template page's live preview: ``{"html": the letter, "problems": [...]}``."""
+    html, problems = _unsaved_preview(request, template_id)
+    response = JsonResponse({"html": html, "problems": problems})
+    add_never_cache_headers(response)
+    return response
+
+
+@permission_required(EDIT_TEMPLATES)
+@require_http_methods(["POST"])
+def template_open_preview_view(request, template_id: int):
+    """The unsaved edit as the whole letter, in its own browser tab (sample data)."""
+    html, problems = _unsaved_preview(request, template_id)
+    if not html:
+        return _page(request, "notices/template_preview_refused.html", problems=problems,
+                     template_id=template_id)
+    response = HttpResponse(html)
+    add_never_cache_headers(response)
+    return response
 
 
 @require_GET

@@ -16,7 +16,13 @@ from careplans.forms import (
     formset_rows,
 )
 from careplans.models import ASSESSMENT_SECTIONS, HRSN_SCREENS, Assessment, AssessmentKind
-from careplans.views.common import assessment_or_404, page, posted, stay_or_none
+from careplans.views.common import (
+    assessment_checklist,
+    assessment_or_404,
+    page,
+    posted,
+    stay_or_none,
+)
 from cares.base import events
 from cares.base.access import may_see_clinical
 from cares.base.toolkit import form_flow
@@ -117,7 +123,8 @@ def assessment_complete_view(request, member, assessment_id: int):
         return redirect("careplans:assessment", pk=member.pk, assessment_id=assessment.pk)
     return page(request, member, form=form, refused=refused, citation="PS VI.A.1.a-b",
                 title=_("Complete the assessment"), frozen=not assessment.is_draft,
-                missing=services.assessment_missing_for(assessment)
+                missing=assessment_checklist(
+                    assessment, services.assessment_missing_for(assessment))
                 if assessment.is_draft else [],
                 cancel_url=reverse("careplans:assessment", args=[member.pk, assessment.pk]),
                 intro=_("Completed by you, on the date the assessment was finished."))

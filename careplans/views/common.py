@@ -8,10 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from careplans.models import Assessment, CarePlan
+from careplans.rules import PLAN_SECTION_TITLES, Missing
 from careplans.selectors import member_plan
+from careplans.services import ASSESSMENT_FIELDS, PLAN_ROWS
 from cares.base.access import may_see_clinical
+from cares.base.toolkit import checklist
 
 
 def posted(request):
@@ -64,3 +68,35 @@ def page(request, member, *, title: str, form, refused: list[str], citation: str
 def to_plan(request, plan: CarePlan, message: str):
     messages.success(request, message)
     return redirect("careplans:plan", pk=plan.member_id, plan_id=plan.pk)
+
+
+def missing_link(plan: CarePlan, missing: Missing) -> str:
+    """The page and field (or list of rows) that supplies a missing element of ``plan``; the
+    assessment it rests on is listed on the care plan overview."""
+    if missing.section == "assessment":
+        return reverse("careplans:overview", args=[plan.member_id]) + "#assessments-heading"
+    url = reverse(f"careplans:plan_{missing.edit_page}", args=[plan.member_id, plan.pk])
+    if not missing.field:
+        return url
+    return f"{url}#formset-{missing.field}" if missing.field in PLAN_ROWS \
+        else f"{url}#id_{missing.field}"
+
+
+def assessment_checklist(assessment, missing) -> list:
+    """What a draft ``assessment`` still needs to be completed, each item a link to the
+    section field (or the list of sources) on its edit page."""
+    url = reverse("careplans:assessment_edit", args=[assessment.member_id, assessment.pk])
+
+    def link(m) -> str:
+        if m.key in ASSESSMENT_FIELDS:
+            return f"{url}#id_{m.key}"
+        return f"{url}#formset-sources" if "source" in m.key else url
+
+    return checklist((_("Assessment"), str(m), link(m)) for m in missing)
+
+
+def plan_checklist(plan: CarePlan, missing) -> list:
+    """What ``plan`` still needs to be finalized, grouped by section, each item a link to the
+    field that supplies it (``templates/_checklist.html``)."""
+    return checklist((PLAN_SECTION_TITLES[m.section], str(m), missing_link(plan, m))
+                     for m in missing)

@@ -26,11 +26,13 @@ from careplans.forms import (
     formset_rows,
 )
 from careplans.models import CarePlan
+from careplans.rules import FINALIZE_ROWS
 from careplans.selectors import care_plan_overview, copy_languages, current_plan, plan_detail
-from careplans.views.common import page, plan_or_404, posted, to_plan
+from careplans.views.common import page, plan_checklist, plan_or_404, posted, to_plan
 from cares.base.access import may_see_clinical
 from cares.base.languages import language_name
-from cares.base.toolkit import form_flow
+from cares.base.staff.models import Program
+from cares.base.toolkit import form_flow, needed_label
 from members.access import may_change_member, member_view
 
 
@@ -70,9 +72,11 @@ def plan_view(request, member, plan_id: int):
     return render(request, "careplans/plan.html", {
         "member": member, "plan": plan, **detail, "clinical": clinical,
         "can_change": can_change, "can_edit": can_change and plan.is_draft,
-        "missing": services.plan_missing(detail["content"]) if plan.is_draft else [],
+        "missing": plan_checklist(plan, services.plan_missing(detail["content"]))
+        if plan.is_draft else [],
         "languages": [(tag, language_name(tag), detail["current_copies"].get(tag.lower()))
                       for tag in copy_languages(member)],
+        "program": Program.objects.order_by("pk").first(),  # the 24/7 line (PS VI.B.1.b)
     })
 
 
@@ -88,7 +92,8 @@ def _edit_plan(request, member, plan_id: int, *, title: str, citation: str, intr
     related = {"steps": "action_steps"}
     sets = [(name, cls(data, prefix=name, queryset=getattr(plan, related.get(name, name))
                        .all(), form_kwargs={"plan": plan} if name == "steps" else {}),
-             legend, cite) for name, cls, legend, cite in formsets]
+             legend, needed_label(cite, _("Needed to finalize")) if name in FINALIZE_ROWS
+             else cite) for name, cls, legend, cite in formsets]
     offered = starting(plan) if starting and plan.is_draft else None
     if offered:
         prefill.offer(offered, form, {name: s for name, s, _l, _c in sets})
@@ -125,7 +130,8 @@ def plan_team_view(request, member, plan_id: int):
                 "members: the PCP or PCP designee, specialists, school or early childhood "
                 "supports, CCM and CSN, community and state agency supports. List the family "
                 "too, and mark who goes on the emergency plan."),
-        formsets=[("team", TeamFormSet, _("Care team"), "PS VI.A.1.c.5.a")])
+        formsets=[("team", TeamFormSet, _("Care team"), "PS VI.A.1.c.5.a")],
+        starting=prefill.team_starting_values)
 
 
 @member_view("GET", "POST", change=True)
@@ -171,7 +177,7 @@ def plan_emergency_view(request, member, plan_id: int):
                 "plan."),
         formsets=[("medications", MedicationFormSet, _("Medications"), "PS VI.A.1.c.5.e"),
                   ("allergies", AllergyFormSet, _("Allergies"), "PS VI.A.1.c.5.e")],
-        starting=prefill.emergency_starting_values)
+        starting=prefill.emergency_page_values)
 
 
 @member_view("GET", "POST", change=True)
@@ -183,10 +189,16 @@ def plan_finalize_view(request, member, plan_id: int):
     if saved:
         return to_plan(request, saved, _("ICP version %(version)d is finalized.") % {
             "version": saved.version})
-    return page(request, member, form=form, refused=refused, citation="PS VI.A.1.c",
+    # What is missing is the checklist (each item a link to its field), not a sentence each.
+    missing = services.care_plan_missing(
+        plan, getattr(form, "cleaned_data", {}).get("finalized_on")) if plan.is_draft else []
+    reasons = set(services.missing_reasons(missing))
+    listed = plan_checklist(plan, missing)
+    return page(request, member, form=form, citation="PS VI.A.1.c",
+                refused=refused, refused_checklist=listed if reasons & set(refused) else [],
+                refused_other=[r for r in refused if r not in reasons],
                 title=_("Finalize ICP version %(version)d") % {"version": plan.version},
-                frozen=not plan.is_draft, plan=plan, button=_("Finalize"),
-                missing=services.care_plan_missing(plan) if plan.is_draft else [],
+                frozen=not plan.is_draft, plan=plan, button=_("Finalize"), missing=listed,
                 cancel_url=reverse("careplans:plan", args=[member.pk, plan.pk]),
                 intro=_("A finalized version never changes: later changes make a new "
                         "version."))

@@ -29,6 +29,10 @@ VIEW_CLINICAL = "members.view_clinical"
 # Worklists and the program dashboard (cares/program/dashboards; a proxy model carries them).
 VIEW_WORKLIST = "dashboards.view_worklist"
 VIEW_PROGRAM_DASHBOARD = "dashboards.view_program_dashboard"
+# Around the clock (members.coverage): the on-call roster, consultation hours, leave, backup
+# coverage, supervision and medical training sessions; the program director and senior care
+# managers edit them (issue 17).
+MANAGE_COVERAGE = "members.manage_coverage"
 
 # The group that carries each role's permissions (names are created by migration 0002).
 ROLE_GROUPS: dict[str, str] = {
@@ -53,12 +57,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "staff.delete_training",
         "staff.view_program", "staff.change_program",
         "staff.view_user",
-        VIEW_WORKLIST, VIEW_PROGRAM_DASHBOARD,
+        VIEW_WORKLIST, VIEW_PROGRAM_DASHBOARD, MANAGE_COVERAGE,
     ),
     Role.SENIOR_CARE_MANAGER: (
         VIEW_MEMBER, VIEW_ALL_MEMBERS, MANAGE_MEMBERS, VIEW_CLINICAL, VIEW_DIRECTORY,
         "members.add_provider", EDIT_DIRECTORY, BREAK_GLASS,
-        VIEW_WORKLIST, VIEW_PROGRAM_DASHBOARD,
+        VIEW_WORKLIST, VIEW_PROGRAM_DASHBOARD, MANAGE_COVERAGE,
     ),
     Role.CARE_COORDINATOR: (
         VIEW_MEMBER, MANAGE_MEMBERS, VIEW_CLINICAL, VIEW_DIRECTORY, "members.add_provider",

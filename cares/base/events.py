@@ -3,8 +3,8 @@
 The floors import downward only (``pyproject.toml``, ``[tool.importlinter]``). When a
 service in ``members``, ``careplans`` or the base must have the deadline engine or ``notices``
 act, it sends one of the signals below; the upper floor connects its receivers in its
-``AppConfig.ready`` (``cares.deadlines.apps``, ``notices.apps``). ``tests/test_events.py``
-checks that every signal here has its receivers connected.
+``AppConfig.ready`` (``cares.deadlines.apps``, ``notices.apps``, ``careplans.apps``).
+``tests/test_events.py`` checks that every signal here has its receivers connected.
 
 Events are sent inside the sender's transaction, so what they cause commits or rolls back
 with it (the deadline rows stay in step with the facts); a receiver that must act only after
@@ -58,8 +58,20 @@ referral_deadlines = Signal()
 # Keywords: ``consult``, ``on``. Answer: the consultation's response deadline (PS IV.A.2).
 consult_deadline = Signal()
 
+# Keyword: ``member_id``. Answer: the aftercare/transition plan's starting values (PS IX.B,
+# issue 16 item 7) that ``careplans`` knows, as {field: {"value": text, "source": where it
+# came from}}: medications, allergies and DME from the ICP in force (or the latest completed
+# assessment), services in place from its care team (or the member's providers).
+aftercare_starting_values = Signal()
+
+# Keyword: ``staff_id``. Answer: the ongoing medical training sessions (PS IV.B.2.b.6) the staff
+# member attended, newest first, as (held_on, topic) pairs; ``members.coverage`` keeps them.
+staff_medical_trainings = Signal()
+
 QUESTIONS = {"member_deadlines": member_deadlines, "referral_deadlines": referral_deadlines,
-             "consult_deadline": consult_deadline}
+             "consult_deadline": consult_deadline,
+             "aftercare_starting_values": aftercare_starting_values,
+             "staff_medical_trainings": staff_medical_trainings}
 
 
 def tell(event: Signal, **kwargs) -> None:

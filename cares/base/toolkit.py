@@ -18,7 +18,9 @@ from celery import shared_task
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import OperationalError, models
+from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -139,6 +141,30 @@ def form_flow(request, parts: Sequence, save: Callable[[], object]
                 instance._state.adding = True
     messages.error(request, NOTHING_SAVED)
     return None, refused
+
+
+def needed_label(label, note: str) -> str:
+    """``label`` with a badge saying which later step needs the field (``note``)."""
+    return format_html('{} <span class="badge text-bg-light border needed">{}</span>', label,
+                       note)
+
+
+def mark_needed(form, names: Iterable[str], note: str) -> None:
+    """Mark the fields of ``form`` a later step needs (finalizing, completing) next to their
+    label, for example "Needed to finalize"."""
+    for name in names:
+        field = form.fields.get(name)
+        if field is not None:
+            field.label = needed_label(field.label or pretty_name(name), note)
+
+
+def checklist(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What is missing, grouped for ``templates/_checklist.html``: (section, text, link)
+    entries as sections in the order they first appear, each with its (text, link) items."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for section, text, link in entries:
+        groups.setdefault(str(section), []).append((text, link))
+    return list(groups.items())
 
 
 # --- Admin --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Daily reminders: one digest per staff member (their members' deadlines due within 7 days
-and overdue, their own training), and escalation of anything overdue more than 7 days to the
-senior care managers and the program director.
+and overdue, their own training; for the program director and senior care managers also the
+around-the-clock program checks not met, ``members.coverage.checks``), and escalation of
+anything overdue more than 7 days to the senior care managers and the program director.
 
 Never two digests for the same day, and none lost: each e-mail is claimed by inserting a
 ``ReminderDigest`` row (unique per person, kind and day) and sent inside one transaction. A
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from cares.base.staff.models import Role, StaffProfile
 from cares.deadlines.models import Deadline, ReminderDigest
 from cares.deadlines.rules import OVERDUE
 from cares.deadlines.statuses import DUE_SOON_DAYS, due_soon_q, effective_status, status_q
+from members.coverage.checks import coverage_checks
 from members.models import CareTeamMember
 
 logger = logging.getLogger(__name__)
@@ -90,9 +92,9 @@ class _Sending:
         self.errors: list[Exception] = []
 
     def send(self, profile: StaffProfile, kind: str, subject: str, template: str,
-             items: list[Deadline]) -> None:
+             items: list[Deadline], checks: list | None = None) -> None:
         body = render_to_string(template, {
-            "profile": profile, "items": items, "today": self.today,
+            "profile": profile, "items": items, "checks": checks or [], "today": self.today,
             "soon_days": DUE_SOON_DAYS, "escalate_after_days": ESCALATE_AFTER_DAYS})
         try:
             if _send_once(profile, self.today, kind, subject, body):
@@ -120,15 +122,40 @@ class _Sending:
         return self.result
 
 
+def _leads():
+    """The program director and the senior care managers (roles held, not covered)."""
+    return StaffProfile.objects.filter(
+        active=True, roles__role__in=[Role.SENIOR_CARE_MANAGER, Role.PROGRAM_DIRECTOR],
+        roles__is_backup=False).select_related("user").distinct()
+
+
+def _failing_checks(today: date) -> list:
+    """The around-the-clock program checks not met on ``today`` (as of now, or of the start
+    of that day when the run is for another day)."""
+    now = timezone.now()
+    if timezone.localdate(now) != today:
+        now = timezone.make_aware(datetime.combine(today, time()))
+    return [check for check in coverage_checks(now) if not check.ok]
+
+
 def _send_digests(sending: _Sending) -> None:
+    """Each person's deadlines; the leads also get the checks not met, so they hear of a gap
+    in the on-call roster even on a day without deadlines."""
     per_staff = _per_staff(_pending(sending.today))
-    profiles = StaffProfile.objects.filter(pk__in=per_staff, active=True).select_related("user")
+    failing = _failing_checks(sending.today)
+    leads = set(_leads().values_list("pk", flat=True)) if failing else set()
+    profiles = StaffProfile.objects.filter(pk__in=set(per_staff) | leads,
+                                           active=True).select_related("user")
     for profile in profiles:
         items = sorted(per_staff[profile.pk], key=lambda d: d.due)
+        checks = failing if profile.pk in leads else []
         if items:
-            sending.send(profile, "digest",
-                         _("CARES Kids: %(n)d deadlines need you") % {"n": len(items)},
-                         "deadlines/digest.txt", items)
+            subject = _("CARES Kids: %(n)d deadlines need you") % {"n": len(items)}
+        elif checks:
+            subject = _("CARES Kids: %(n)d program checks not met") % {"n": len(checks)}
+        else:
+            continue
+        sending.send(profile, "digest", subject, "deadlines/digest.txt", items, checks)
 
 
 def _send_escalations(sending: _Sending) -> None:
@@ -138,9 +165,7 @@ def _send_escalations(sending: _Sending) -> None:
         .order_by("due"))
     if not late:
         return
-    leads = StaffProfile.objects.filter(
-        active=True, roles__role__in=[Role.SENIOR_CARE_MANAGER, Role.PROGRAM_DIRECTOR],
-        roles__is_backup=False).select_related("user").distinct()
+    leads = _leads()
     subject = _("CARES Kids: %(n)d deadlines overdue more than %(days)d days") % {
         "n": len(late), "days": ESCALATE_AFTER_DAYS}
     for profile in leads:

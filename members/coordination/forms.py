@@ -287,10 +287,10 @@ class OnCallForm(forms.ModelForm):
 
     class Meta:
         model = OnCallCall
-        fields = ["called_at", "caller", "call_category", "summary", "triage_decision",
-                  "triage_notes", "follow_up", "handled_by"]
-        widgets = {"called_at": DATETIME_INPUT, "summary": TEXTAREA, "triage_notes": TEXTAREA,
-                   "follow_up": TEXTAREA}
+        fields = ["called_at", "answered_live", "first_callback_at", "caller", "call_category",
+                  "summary", "triage_decision", "triage_notes", "follow_up", "handled_by"]
+        widgets = {"called_at": DATETIME_INPUT, "first_callback_at": DATETIME_INPUT,
+                   "summary": TEXTAREA, "triage_notes": TEXTAREA, "follow_up": TEXTAREA}
 
     def __init__(self, *args, profile: StaffProfile | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ from members.coordination.models import (
     ServiceReferral,
 )
 from members.coordination.stay_selectors import member_stays, stay_events
+from members.coverage.line import callback_words, shift_words, shifts_for
 from members.timeline import TimelineEvent
 
 
@@ -106,13 +107,15 @@ def open_duplicates(member_ids) -> dict[int, int]:
 
 def coordination_detail(member, on: date) -> dict:
     """The member's care coordination records for the member page and the timeline, in a
-    fixed number of queries (twelve)."""
+    fixed number of queries (thirteen: the last, the on-call shifts of the calls)."""
     referrals = list(referrals_with_records(member.referrals.all()).order_by(
         "-referred_on", "-pk"))
     duplicates = rules.likely_duplicates(referrals)
     plans = list(member.transition_plans.order_by("-recorded_on", "-pk"))
     consultations = list(member.consultations.select_related(
         "consultant__user", "requested_by__user").order_by("-requested_at", "-pk"))
+    calls = list(member.on_call_calls.select_related("handled_by__user")
+                 .order_by("-called_at", "-pk"))
     return {
         "referrals": [referral_row(r, on, duplicates) for r in referrals],
         "monitoring_reviews": list(member.monitoring_reviews.select_related("new_care_plan")
@@ -122,8 +125,8 @@ def coordination_detail(member, on: date) -> dict:
         "transition_plans": plans,
         "contacts": list(member.contact_records.select_related("staff__user")
                          .order_by("-contact_at", "-pk")),
-        "on_call_calls": list(member.on_call_calls.select_related("handled_by__user")
-                              .order_by("-called_at", "-pk")),
+        "on_call_calls": calls,
+        "on_call_shifts": shifts_for(calls),
         "case_reviews": list(member.case_reviews.order_by("-held_on", "-pk")),
         "consultations": consultations,
         "consult_rows": [(c, consult_deadline(c, on)) for c in consultations],
@@ -192,7 +195,9 @@ def coordination_events(c: dict, *, clinical: bool) -> list[TimelineEvent]:
             events.append(TimelineEvent(plan.updated_on,
                                         _("Transition-to-adulthood plan updated"), "", "PS VI.C"))
     events += [contact_event(note, clinical=clinical) for note in c["contacts"]]
-    events += [on_call_event(call, clinical=clinical) for call in c["on_call_calls"]]
+    shifts = c.get("on_call_shifts", {})
+    events += [on_call_event(call, clinical=clinical, shift=shifts.get(call.pk))
+               for call in c["on_call_calls"]]
     events += [case_review_event(review, clinical=clinical) for review in c["case_reviews"]]
     events += [consultation_event(consult, clinical=clinical) for consult in c["consultations"]]
     events += stay_events(c.get("hospital_stays", []), clinical=clinical)
@@ -291,11 +296,13 @@ def contact_event(contact, *, clinical: bool) -> TimelineEvent:
         at=_time_of_day(contact.contact_at))
 
 
-def on_call_event(call, *, clinical: bool) -> TimelineEvent:
+def on_call_event(call, *, clinical: bool, shift=None) -> TimelineEvent:
+    """A call, how fast the caller was reached, and the shift it fell in (who was on call)."""
     day, _time = _local(call.called_at)  # the time shows beside the date (``at``)
     return TimelineEvent(
         day, _("On-call call: %(category)s") % {"category": call.get_call_category_display()},
-        _join(call.caller, call.get_triage_decision_display(),
+        _join(call.caller, call.get_triage_decision_display(), callback_words(call),
+              shift_words(shift),
               call.summary if clinical else "", call.triage_notes if clinical else "",
               call.follow_up if clinical else ""), "PS VI.B.1.b",
         at=_time_of_day(call.called_at))

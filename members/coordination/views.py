@@ -60,6 +60,7 @@ from members.coordination.models import (
     ServiceReferral,
     TransitionPlan,
 )
+from members.coverage.availability import Availability
 from members.forms import primary_contact_choices
 from members.pages import PAGE_SIZE, SCOPE_LABELS, default_scope, done, form_page, post_data
 from members.selectors import caseload, scopes_for
@@ -301,13 +302,14 @@ def on_call_add_view(request, member):
     if saved:
         return done(request, member, _("On-call call recorded."))
     program = Program.objects.first()
-    line = _(" On-call line: %(phone)s.") % {"phone": program.phone} \
-        if program and program.phone else ""
+    line = _(" 24/7 on-call line: %(phone)s.") % {"phone": program.on_call_phone} \
+        if program and program.on_call_phone else ""
     return form_page(request, member=member, form=form, refused=refused,
                      title=_("On-call call"), citation="PS VI.B.1.b",
                      intro=_("The dedicated line answers 24 hours a day, 365 days a year: "
                              "medical questions, DME needs or failures, access to services, "
-                             "crises and emergencies.") + line)
+                             "crises and emergencies. Record when the caller was first "
+                             "called back, or that the call was answered live.") + line)
 
 
 @member_view("GET", "POST", change=True)
@@ -362,10 +364,16 @@ def consultation_queue_view(request):
     the last 30 days' answers. Only these, never the rest of the member's record."""
     if not may_answer_consultations(request.user):
         raise PermissionDenied
-    rows = selectors.consultation_queue(consultations_for(request.user), timezone.localdate())
+    today = timezone.localdate()
+    rows = selectors.consultation_queue(consultations_for(request.user), today)
     audit_members_listed(members=[row.consult.member for row in rows], request=request,
                          detail={"page": "consultations"})
-    return render(request, "members/consultations.html", {"rows": rows})
+    dues = [row.deadline.due for row in rows if row.deadline and not row.consult.responded_at]
+    known = Availability(min([today, *dues]), max([today, *dues]))
+    entries = [(row, known.on(row.deadline.due) if row.deadline and not row.consult.responded_at
+                else None) for row in rows]
+    return render(request, "members/consultations.html", {
+        "rows": entries, "covering_now": known.at(timezone.now())})
 
 
 @require_http_methods(["GET", "POST"])

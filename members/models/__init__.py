@@ -25,6 +25,16 @@ from members.coordination.models import (  # noqa: E402, I001
     ServiceReferral,
     TransitionPlan,
 )
+from members.coverage.models import (  # noqa: E402, I001
+    AvailabilityHours,
+    BackupCoverage,
+    LeaveReason,
+    MedicalTrainingSession,
+    OnCallShift,
+    StaffLeave,
+    Supervision,
+    Weekday,
+)
 from members.models.episode import (
     CareTeamMember,
     EducationMode,
@@ -74,4 +84,6 @@ __all__ = [
     "OnCallCall",
     "ReferralFollowUp", "ReferralInquiry", "ReferralNotice", "ReferralStatusChange",
     "ServiceReferral", "TransitionPlan",
+    "AvailabilityHours", "BackupCoverage", "LeaveReason", "MedicalTrainingSession",
+    "OnCallShift", "StaffLeave", "Supervision", "Weekday",
 ]

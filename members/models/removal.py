@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -24,6 +26,24 @@ class RemovalReason(models.TextChoices):
     MOVED_OUT_OF_STATE = "moved_out_of_state", _("Moved out of Massachusetts (IX.A.7)")
     INDEPENDENT_CHOICE = "independent_choice", _(
         "Independent choice of a member 18+, pregnant, a parent or married (IX.A.8)")
+
+
+@dataclass(frozen=True)
+class AftercareGap:
+    """A PS IX.B element the aftercare/transition plan lacks: the part of the plan it belongs
+    to, what it is, its citation and the field (of the aftercare plan page) that supplies it."""
+
+    section: str
+    text: str
+    citation: str
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.citation})"
+
+
+def _filled(value) -> bool:
+    return bool(value.strip() if isinstance(value, str) else value)
 
 
 class Removal(models.Model):
@@ -67,18 +87,31 @@ class Removal(models.Model):
         ("PS IX.B.5", _("medications, dosages and side effects, treatments, DME and therapies")),
     )
 
+    # The fields that supply each element, and the part of the plan each belongs to.
+    ELEMENT_FIELDS = (
+        ("initiated_on", "reason", "planned_termination_date", "consent_signed_on",
+         "consent_signed_by"),
+        ("recommendations",), ("referrals",), ("services_in_place",), ("medications",),
+    )
+    ELEMENT_SECTIONS = (_("Removal and signed consent"),) + (_("Aftercare/transition plan"),) * 4
+    # What completing the plan needs of the fields its page edits.
+    REQUIRED_FIELDS = ("consent_signed_on", "consent_signed_by", "recommendations", "referrals",
+                       "services_in_place", "medications")
+
+    def missing_items(self) -> list[AftercareGap]:
+        """The PS IX.B elements still missing, each with the first blank field that supplies
+        it."""
+        items = []
+        for (cite, text), fields, section in zip(self.ELEMENTS, self.ELEMENT_FIELDS,
+                                                 self.ELEMENT_SECTIONS, strict=True):
+            blank = [name for name in fields if not _filled(getattr(self, name))]
+            if blank:
+                items.append(AftercareGap(str(section), str(text), cite, blank[0]))
+        return items
+
     def missing_elements(self) -> list[str]:
         """The PS IX.B elements still missing, in plain words with their citations."""
-        present = (
-            bool(self.initiated_on and self.reason and self.planned_termination_date
-                 and self.consent_signed_on and self.consent_signed_by.strip()),
-            bool(self.recommendations.strip()),
-            bool(self.referrals.strip()),
-            bool(self.services_in_place.strip()),
-            bool(self.medications.strip()),
-        )
-        return [f"{text} ({cite})" for (cite, text), ok in zip(self.ELEMENTS, present, strict=True)
-                if not ok]
+        return [str(item) for item in self.missing_items()]
 
     @property
     def plan_complete(self) -> bool:

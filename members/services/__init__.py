@@ -44,6 +44,7 @@ from members.services.record import member_record_problems, member_save
 from members.services.releases import release_revoke, release_save
 from members.services.removal import (
     AFTERCARE_FIELDS,
+    aftercare_missing_reasons,
     aftercare_update,
     independent_choice_problems,
     removal_initiate,
@@ -55,7 +56,8 @@ from members.services.removal import (
 __all__ = [
     "AFTERCARE_FIELDS", "EVALUATOR_ROLES", "INDEPENDENT_CHOICE_AGE", "MAX_AGE",
     "PRIMARY_CONTACT_ROLES",
-    "aftercare_update", "care_team_change", "care_team_set", "close_episode",
+    "aftercare_missing_reasons", "aftercare_update", "care_team_change", "care_team_set",
+    "close_episode",
     "current_episode", "eligibility_record", "engagement_record", "enrollment_create",
     "episode_close", "facts_changed", "intake_create", "lock", "lock_member", "member_save",
     "member_record_problems", "move", "primary_contact_problems", "primary_contact_role",

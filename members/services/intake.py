@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.staff.models import StaffProfile, User
-from cares.base.toolkit import FieldProblem, Refusal, not_future, refuse
+from cares.base.toolkit import FieldProblem, Refusal, not_future, refuse, save_and_audit
 from members.models import (
     MAX_AGE,
     EligibilityEvaluation,
@@ -21,6 +21,7 @@ from members.models import (
     EpisodeClosureReason,
     EpisodeStatus,
     EpisodeStatusChange,
+    Guardian,
     Member,
     age_on,
 )
@@ -97,8 +98,12 @@ def referral_create(*, member: Member, referral_date: date, referral_source: str
 def intake_create(*, member: Member, referral_date: date, referral_source: str,
                   referring_entity: str = "", referring_contact=None,
                   assigned_to: StaffProfile | None = None,
+                  guardians: Sequence[Mapping] = (),
                   actor: User | None = None) -> Episode:
     """A new member and their referral, together or not at all.
+
+    ``guardians``: the field values of each parent or guardian entered with the intake,
+    saved with the member (each validated in full) or, like everything else, not at all.
 
     ``assigned_to`` (an active care coordinator or senior care manager, usually the person
     taking the referral) joins the care team from the referral date so they can work the
@@ -120,6 +125,9 @@ def intake_create(*, member: Member, referral_date: date, referral_source: str,
     if assigned_to is not None:
         care_team_set(member=episode.member, on=referral_date, team=[(assigned_to, role)],
                       actor=actor)
+    for values in guardians:
+        save_and_audit(Guardian(member=episode.member, **values), actor=actor,
+                       member=episode.member_id)
     return episode
 
 

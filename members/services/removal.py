@@ -139,6 +139,14 @@ def aftercare_update(*, removal: Removal, completed_on: date | None = None,
     return removal
 
 
+def aftercare_missing_reasons(removal: Removal) -> list[str]:
+    """Termination's reason for refusing while the aftercare/transition plan lacks elements
+    (``Removal.missing_items``)."""
+    missing = removal.missing_elements()
+    return [_("The aftercare/transition plan is missing: %(missing)s.")
+            % {"missing": "; ".join(missing)}] if missing else []
+
+
 @transaction.atomic
 def termination_complete(*, episode: Episode, termination_date: date,
                          actor: User | None = None) -> Episode:
@@ -150,11 +158,7 @@ def termination_complete(*, episode: Episode, termination_date: date,
         refuse([_("Start the removal of assignment first; this episode is %(status)s.")
                 % {"status": episode.get_status_display().lower()}])
     removal = episode.removal
-    problems: list[str] = []
-    missing = removal.missing_elements()
-    if missing:
-        problems.append(_("The aftercare/transition plan is missing: %(missing)s.")
-                        % {"missing": "; ".join(missing)})
+    problems: list[str] = aftercare_missing_reasons(removal)
     if termination_date < removal.initiated_on:
         problems.append(FieldProblem(
             _("The termination date cannot be before removal was initiated."),

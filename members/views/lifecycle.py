@@ -24,7 +24,8 @@ from members.forms import (
     TerminationForm,
 )
 from members.models import Episode, Removal
-from members.pages import done, form_page, post_data
+from members.pages import aftercare_checklist, done, form_page, post_data
+from members.selectors import aftercare_starting_values
 
 
 def _referred(episode: Episode | None) -> Episode:
@@ -134,8 +135,9 @@ def removal_view(request, member):
 def aftercare_view(request, member):
     episode = services.current_episode(member)
     removal = getattr(episode, "removal", None) if episode else None
-    missing = removal.missing_elements() if removal else []
+    missing = aftercare_checklist(member, removal, here=True)
     form = AftercareForm(post_data(request), instance=removal or Removal())
+    offered = _offer_aftercare(form, removal)
     saved, refused = form_flow(request, [form], lambda: services.aftercare_update(
         removal=_removal(episode), **form.cleaned_data))
     if saved:
@@ -146,7 +148,22 @@ def aftercare_view(request, member):
             "missing": "; ".join(saved.missing_elements())})
     return form_page(request, member=member, episode=episode, form=form, refused=refused,
                      title=_("Aftercare/transition plan"), citation="PS IX.B",
-                     missing=missing, removal=removal)
+                     missing=missing, removal=removal,
+                     intro=_("Some empty fields start from what was entered elsewhere (each "
+                             "says where from): check and edit them, then save; nothing is "
+                             "kept until you save.") if offered else "")
+
+
+def _offer_aftercare(form, removal: Removal | None) -> dict:
+    """The starting values of the plan's empty fields, each with a note of where it came
+    from (``members.selectors.aftercare_starting_values``)."""
+    offered = aftercare_starting_values(removal) if removal else {}
+    for name, offer in offered.items():
+        form.initial[name] = offer["value"]
+        field = form.fields[name]
+        note = _("Starting value %(source)s: check and edit it.") % {"source": offer["source"]}
+        field.help_text = f"{note} {field.help_text}".strip()
+    return offered
 
 
 @member_view("GET", "POST", change=True)
@@ -160,9 +177,14 @@ def terminate_view(request, member):
     if saved:
         return done(request, member, _("The assignment ended on %(date)s.") % {
             "date": saved.termination_date.isoformat()})
+    # What the plan lacks is the checklist (each item a link to its field), not one sentence.
+    reasons = set(services.aftercare_missing_reasons(removal)) if removal else set()
+    listed = aftercare_checklist(member, removal)
     return form_page(request, member=member, episode=episode, form=form, refused=refused,
+                     refused_checklist=listed if reasons & set(refused) else [],
+                     refused_other=[r for r in refused if r not in reasons],
                      title=_("Complete termination"), citation="PS IX",
-                     missing=removal.missing_elements() if removal else [], removal=removal,
+                     missing=listed, removal=removal,
                      open_referrals=_open_referrals(member),
                      intro=_("Only with the signed consent form and a complete "
                              "aftercare/transition plan (PS IX.B)."))

@@ -23,7 +23,7 @@ from members import services
 from members.access import may_change_member, member_view, visible_members
 from members.benefits import benefits_of
 from members.coordination.contacts import contact_summary
-from members.forms import IntakeForm, MemberForm, ReferralForm
+from members.forms import IntakeForm, IntakeGuardianFormSet, MemberForm, ReferralForm
 from members.models import Episode, EpisodeStatus, Member
 from members.pages import done, form_page, post_data
 from members.selectors import member_detail, member_timeline, turning_21_flag
@@ -43,9 +43,10 @@ def _already_on_file(request, form) -> Member | None:
 @require_http_methods(["GET", "POST"])
 def intake_view(request):
     form = IntakeForm(post_data(request), profile=staff_profile(request.user))
-    episode, refused = form_flow(request, [form], lambda: services.intake_create(
+    guardians = IntakeGuardianFormSet(post_data(request))
+    episode, refused = form_flow(request, [form, guardians], lambda: services.intake_create(
         member=form.instance, **form.referral(), assigned_to=form.cleaned_data["assigned_to"],
-        actor=request.user))
+        guardians=guardians.rows(), actor=request.user))
     if episode:
         messages.success(request, _("%(name)s was referred on %(date)s.") % {
             "name": episode.member, "date": episode.referral_date.isoformat()})
@@ -62,7 +63,8 @@ def intake_view(request):
                           [form[n] for n in (*ReferralForm.referral_fields, "assigned_to")]),
                          (_("Benefits"), "PS VI.B.1.h",
                           [form[n] for n in MemberForm.benefit_fields]),
-                     ])
+                     ],
+                     formsets=[(_("Parents and guardians"), "PS VIII", guardians)])
 
 
 RELEASE_STATUS = {

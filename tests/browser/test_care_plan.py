@@ -75,8 +75,8 @@ def test_coordinator_builds_and_finalizes_an_icp(page, sign_in, artifacts_dir):
     page.get_by_role("link", name="Finalize").click()
     save(page, "Finalize")
     expect(page.locator("#refusal")).to_contain_text("Refused; nothing was saved.")
-    expect(page.locator("#refusal")).to_contain_text("Missing: the PCP or PCP designee")
-    expect(page.locator("#refusal")).to_contain_text("Missing: a goal of kind: aspirational")
+    expect(page.locator("#refusal")).to_contain_text("the PCP or PCP designee")
+    expect(page.locator("#refusal")).to_contain_text("a goal of kind: aspirational")
     page.get_by_role("link", name="Cancel").click()
 
     # (a) The care team: the coordinator is there already; add the PCP and the mother.

@@ -45,7 +45,7 @@ def test_director_drills_from_the_dashboard_into_overdue_monitoring(page, sign_i
     expect(page.locator("#compliance-table tfoot [data-rule=all]")).to_be_visible()
     expect(page.locator("#trend-chart[data-ready='1']")).to_have_count(1)
     expect(page.get_by_role("heading", name="Caseloads")).to_be_visible()
-    expect(page.locator("#checks-list [data-check]")).to_have_count(4)
+    expect(page.locator("#checks-list [data-check]")).to_have_count(8)
     page.screenshot(path=str(artifacts_dir / "dashboard.png"), full_page=True)
 
     # Printing: no navigation, filters or buttons; the monthly numbers unfold.

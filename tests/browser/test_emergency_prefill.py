@@ -32,7 +32,7 @@ def test_the_emergency_plan_starts_from_the_assessment(page, sign_in, artifacts_
 
     page.goto(f"/members/{member.pk}/care-plans/{plan.pk}/")
     page.get_by_role("link", name="Edit emergency plan").click()
-    expect(page.get_by_text(f"from the assessment of {assessed.isoformat()}")).to_be_visible()
+    expect(page.get_by_text(f"from the assessment of {assessed.isoformat()}").first).to_be_visible()
     expect(page.locator('[name="medications-0-name"]')).to_have_value("Levetiracetam")
     expect(page.locator('[name="medications-1-name"]')).to_have_value("Albuterol inhaler")
     expect(page.locator('[name="allergies-0-allergen"]')).to_have_value("Penicillin")

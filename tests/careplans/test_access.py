@@ -157,7 +157,8 @@ def test_page_queries_do_not_grow_with_the_plan(world, django_assert_max_num_que
     urls["plan"] = reverse("careplans:plan", args=[member.pk, draft.pk])
     many = {name: queries(client, url) for name, url in urls.items()}
     assert many == few
-    # plan: + the monitoring reviews and reassessments a finalized version answers (2).
-    for name, limit in (("plan", 26), ("overview", 18), ("emergency", 28), ("assessment", 16)):
+    # plan: + the monitoring reviews and reassessments a finalized version answers (2),
+    # + the program record (its 24/7 on-call number, PS VI.B.1.b).
+    for name, limit in (("plan", 27), ("overview", 18), ("emergency", 28), ("assessment", 16)):
         with django_assert_max_num_queries(limit):
             client.get(urls[name])

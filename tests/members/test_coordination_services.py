@@ -179,7 +179,7 @@ def test_contact_notes_on_call_calls_and_case_reviews(member, coordinator):
         member=member, called_at=now - timedelta(hours=3), caller="Mother",
         call_category="crisis", summary="Seizure over 5 minutes",
         triage_decision="emergency", follow_up="Call the family in the morning.",
-        handled_by=coordinator)
+        handled_by=coordinator, answered_live=True)
     assert call.get_call_category_display() == "Medical crisis or emergency"
     refused(lambda: coordination.case_review_record(
         member=member, held_on=date(2026, 3, 1), meeting_mode="video", attendees="CC, RN",

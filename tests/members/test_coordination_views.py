@@ -264,7 +264,8 @@ def test_contacts_on_call_case_reviews_and_consultations(coordinator_client, coo
         ("contact_record", {"contact_at": stamp, "contact_mode": "telehealth",
                             "parties": ["with_guardian"], "participants": "Mother",
                             "staff": coordinator.pk, "summary": "Feeding plan"}),
-        ("on_call_add", {"called_at": stamp, "caller": "Mother", "call_category": "dme",
+        ("on_call_add", {"called_at": stamp, "answered_live": "on", "caller": "Mother",
+                         "call_category": "dme",
                          "summary": "Pump alarm", "triage_decision": "dme_vendor",
                          "triage_notes": "", "follow_up": "", "handled_by": coordinator.pk}),
         ("case_review_add", {"held_on": day(), "meeting_mode": "hybrid",
@@ -366,7 +367,8 @@ def _records(member, n: int, medical) -> None:
                                     participants="Mother", summary="x")
         coordination.on_call_record(member=member, called_at=now - timedelta(hours=i + 1),
                                     caller="Mother", call_category="access", summary="x",
-                                    triage_decision="advice", handled_by=medical)
+                                    triage_decision="advice", handled_by=medical,
+                                    answered_live=True)
         coordination.case_review_record(member=member, held_on=TODAY, meeting_mode="video",
                                         attendees="CC", guardian_attended=True,
                                         member_attended=False, decisions="x")
@@ -383,7 +385,7 @@ def _count(client, path: str) -> int:
     return len(captured)
 
 
-MEMBER_PAGE_QUERIES = 40
+MEMBER_PAGE_QUERIES = 41  # + the on-call shifts of the calls (members.coverage.line)
 REFERRAL_PAGE_QUERIES = 18
 WORKLIST_QUERIES = 18
 

@@ -146,7 +146,7 @@ def plausible_post(world: World) -> dict:
         "care_plan": str(icp.pk) if icp else "", "plan_on": day(), "goals_actions": "x",
         "medical_summary": "x", "emergency_plan": "x", "guardianship_need": "not_needed",
         "contact_at": now, "contact_mode": "phone", "parties": ["with_guardian"],
-        "summary": "x", "called_at": now,
+        "summary": "x", "called_at": now, "answered_live": "on",
         "caller": "Intruder", "call_category": "medical_question", "triage_decision": "advice",
         "held_on": day(), "meeting_mode": "video", "attendees": "Intruder",
         "guardian_attended": "on", "decisions": "x", "requested_at": now,

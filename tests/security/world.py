@@ -30,6 +30,7 @@ from members.models import (
     MemberContact,
     MonitoringReview,
     OnCallCall,
+    OnCallShift,
     Provider,
     ReferralFollowUp,
     ReferralInquiry,
@@ -151,6 +152,14 @@ class World:
 
     def user(self, role: str) -> User:
         return User.objects.get(pk=getattr(self, role).user_id)
+
+    @property
+    def on_call_shift(self):
+        """A shift of the on-call roster (the care coordinator on call tonight)."""
+        start = timezone.now().replace(second=0, microsecond=0)
+        return OnCallShift.objects.filter(staff=self.coordinator).first() or \
+            OnCallShift.objects.create(staff=self.coordinator, starts_at=start,
+                                       ends_at=start + timedelta(hours=12))
 
     @property
     def letter_template(self):
@@ -363,8 +372,12 @@ OTHER_RECORDS = {
     "directory:edit": {"provider_id": "provider"},
     "letters:template": {"template_id": "letter_template"},
     "letters:template_preview": {"template_id": "letter_template"},
+    "letters:template_live_preview": {"template_id": "letter_template"},
+    "letters:template_open_preview": {"template_id": "letter_template"},
     "letters:template_approve": {"template_id": "letter_template"},
     "careplans:responder": {"token": "responder_token"},
+    "coverage:shift_edit": {"shift_id": "on_call_shift"},
+    "coverage:shift_remove": {"shift_id": "on_call_shift"},
 }
 
 

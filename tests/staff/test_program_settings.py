@@ -21,7 +21,8 @@ URL = reverse("staff:program_settings")
 def settings_post(**overrides):
     data = {"name": "Harbor CARES", "phone": "617-555-0100", "address": "1 Main St",
             "transition_plan_days": "60", "contact_interval_days": "30",
-            "discharge_follow_up_days": "7", "icp_update_days": "30"}
+            "discharge_follow_up_days": "7", "icp_update_days": "30",
+            "on_call_phone": "", "callback_target_minutes": "30"}
     return data | overrides
 
 

@@ -109,8 +109,11 @@ class ProgramSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = ["name", "phone", "address", "transition_plan_days", "contact_interval_days",
-                  "discharge_follow_up_days", "icp_update_days"]
+        fields = ["name", "phone", "address", "on_call_phone", "callback_target_minutes",
+                  "transition_plan_days", "contact_interval_days", "discharge_follow_up_days",
+                  "icp_update_days"]
+        widgets = {"on_call_phone": forms.TextInput(attrs={"type": "tel",
+                                                           "autocomplete": "off"})}
 
 
 class FinalInstancesMixin:

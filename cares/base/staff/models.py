@@ -111,6 +111,14 @@ class Program(models.Model):
         _("ICP update window (days)"), 30,
         _("Days from a review that finds the ICP must change to the new ICP version "
           "(PS VI.A.1.b.3, VI.D.1.c)."))
+    on_call_phone = models.CharField(
+        _("24/7 on-call number"), max_length=40, blank=True,
+        help_text=_("The dedicated number answered 24 hours a day, 365 days a year "
+                    "(PS VI.B.1.b); printed on letters, the ICP and the emergency plan."))
+    callback_target_minutes = models.PositiveSmallIntegerField(
+        _("call-back target (minutes)"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text=_("A call not answered live is called back within this many minutes."))
     history = HistoricalRecords()
 
     class Meta:

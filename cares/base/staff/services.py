@@ -4,6 +4,7 @@ nothing is saved."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +25,7 @@ from cares.base.staff.models import (
     User,
 )
 from cares.base.staff.qualifications import RoleClaim, StaffFacts, check_roles
-from cares.base.toolkit import changed_fields, refuse, save_and_audit
+from cares.base.toolkit import FieldProblem, changed_fields, refuse, save_and_audit
 
 
 def staff_role_problems(*, profile: StaffProfile, credentials: Sequence[Credential],
@@ -185,12 +186,35 @@ PROGRAM_LENGTHS = ("transition_plan_days", "contact_interval_days", "discharge_f
                    "icp_update_days")
 
 
+def us_phone(text: str) -> str | None:
+    """A US phone number written the one way letters print it, "(617) 555-0100" (an
+    optional leading 1 or +1 dropped); ``None`` when ``text`` is not one."""
+    if re.search(r"[^\d\s().+-]", text or ""):
+        return None
+    digits = re.sub(r"\D", "", text or "")
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
+        return None
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
 @transaction.atomic
 def program_save(*, program: Program, actor: User | None) -> Program:
     """Save the program record, audited (django-simple-history keeps its history). A changed
     length reaches the stored deadlines by ``events.program_lengths_changed``."""
     lengths_changed = bool(set(changed_fields(program)) & set(PROGRAM_LENGTHS))
-    save_and_audit(program, actor=actor)
+    problems: list[str] = []
+    if program.on_call_phone.strip():
+        phone = us_phone(program.on_call_phone)
+        if phone is None:
+            problems.append(FieldProblem(_(
+                "Enter the 24/7 on-call number as a 10-digit US phone number, for example "
+                "(617) 555-0100."), "on_call_phone"))
+        program.on_call_phone = phone or program.on_call_phone
+    else:
+        program.on_call_phone = ""
+    save_and_audit(program, actor=actor, problems=problems)
     if lengths_changed:
         events.tell(events.program_lengths_changed)
     return program

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cares.base.access import MANAGE_STAFF, permission_required
+from cares.base.events import ask, staff_medical_trainings
 from cares.base.staff.enrollment import enrollment_link_issue
 from cares.base.staff.forms import (
     BackupFormSet,
@@ -23,7 +24,7 @@ from cares.base.staff.forms import (
     StaffForm,
     TrainingFormSet,
 )
-from cares.base.staff.models import EnrollmentLink, Program, StaffProfile, User
+from cares.base.staff.models import EnrollmentLink, Program, Role, StaffProfile, User
 from cares.base.staff.selectors import program_check_results, staff_get, staff_list, staff_status
 from cares.base.staff.services import program_save, staff_save
 from cares.base.toolkit import form_flow
@@ -60,6 +61,9 @@ def staff_detail_view(request, pk: int):
         "profile": profile,
         "history": history,
         "today": on,
+        # PS IV.B.2.b.6, kept by members.coverage: asked, not imported (the floors).
+        "medical_trainings": ask(staff_medical_trainings, staff_id=profile.pk),
+        "is_coordinator": any(r.role == Role.CARE_COORDINATOR for r in profile.roles.all()),
         "has_authenticator": TOTPDevice.objects.filter(user=profile.user,
                                                        confirmed=True).exists(),
         "pending_link": EnrollmentLink.objects.filter(
@@ -151,4 +155,5 @@ def program_settings_view(request):
         "form": form, "refused": refused, "program": program, "history": history,
         "lengths": [form[name] for name in ProgramSettingsForm.LENGTHS],
         "details": [form[name] for name in ("name", "phone", "address")],
+        "line": [form[name] for name in ("on_call_phone", "callback_target_minutes")],
     })

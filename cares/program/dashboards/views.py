@@ -36,9 +36,11 @@ from cares.deadlines.rules import OVERDUE, RULES, STATUSES
 from cares.deadlines.statuses import AGES, COLUMNS, DUE_SOON_DAYS, LABELS
 from cares.program.dashboards import selectors, tables, worklist
 from cares.program.dashboards.exports import csv_export
+from cares.program.dashboards.on_call import on_call_summary, on_call_table
 from cares.program.dashboards.periods import KINDS, Period, neighbour, period_from_query
 from cares.program.dashboards.staffing import staff_summary
 from members.access import visible_members
+from members.coverage.checks import coverage_checks
 from members.models import RENEWAL_LOOKAHEAD_DAYS, EpisodeStatus
 from members.selectors import status_label
 from notices.models import LetterKind
@@ -151,7 +153,7 @@ def _chart(period: Period, trend: list[selectors.MonthRow]) -> dict:
 
 
 PROGRAM_TABLES = ("compliance", "trend", "overdue", "caseload", "checks", "staff", "licences",
-                  "training", "letters")
+                  "training", "letters", "on_call")
 
 
 @permission_required(VIEW_PROGRAM_DASHBOARD)
@@ -196,7 +198,8 @@ def program_view(request):
                        _url("dashboards:members", staff=c.staff.pk),
                        _url("dashboards:deadlines", status=OVERDUE, staff=c.staff.pk))
                       for c in caseloads],
-        "checks": staff.checks, "staff": staff,
+        "checks": [*staff.checks, *coverage_checks()], "staff": staff,
+        "on_call": on_call_summary(period),
         "letters": [(r, _url("dashboards:members", letter=r.kind, letter_state="draft"),
                      _url("dashboards:members", letter=r.kind, letter_state="sent",
                           start=period.start.isoformat(), end=period.end.isoformat()),
@@ -238,11 +241,13 @@ def _program_export(request, export: str, period: Period, today: date):
     elif export == "caseload":
         made = tables.caseload_table(selectors.caseloads(today))
     elif export == "checks":
-        made = tables.checks_table(staff_summary(today).checks)
+        made = tables.checks_table([*staff_summary(today).checks, *coverage_checks()])
     elif export in ("staff", "licences", "training"):
         summary = staff_summary(today)
         made = {"staff": tables.staff_table, "licences": tables.licences_table,
                 "training": tables.training_table}[export](summary)
+    elif export == "on_call":
+        made = on_call_table(on_call_summary(period))
     elif export == "letters":
         made = tables.letters_table(period, selectors.letters_summary(
             period, selectors.overdue_by_rule(today)))

@@ -50,6 +50,13 @@ class OnCallCall(models.Model):
                                    verbose_name=_("answered by"))
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
+    first_callback_at = models.DateTimeField(
+        _("first call back"), null=True, blank=True,
+        help_text=_("When the caller was first called back (leave empty if the call was "
+                    "answered live)."))
+    answered_live = models.BooleanField(
+        _("answered live"), default=False,
+        help_text=_("The call was answered by a person as it came in."))
     history = HistoricalRecords()
 
     class Meta:

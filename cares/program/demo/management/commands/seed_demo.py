@@ -2,6 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from cares.program.demo.accounts import DEMO_PASSWORD, seed_demo_staff
+from cares.program.demo.coverage import seed_demo_coverage
 from cares.program.demo.program import seed_demo_members
 
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         try:
             staff = seed_demo_staff()
             created = self._members(members) if members else []
+            # After the members' seeding: it may add synthetic coordinators, who are supervised
+            # too (the dashboard's supervision check covers every active coordinator).
+            around = seed_demo_coverage()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("Demo program ready. Demo logins:"))
@@ -27,6 +31,7 @@ class Command(BaseCommand):
         if members:
             self.stdout.write(f"Synthetic members: {members} wanted, {len(created)} created "
                               f"now (the others existed).")
+        self.stdout.write(around.words())
         self.stdout.write(
             "Two-factor code for a demo login: "
             "DEBUG=1 .venv/bin/python manage.py demo_code director@demo.cares-kids.example")
