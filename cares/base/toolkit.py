@@ -143,6 +143,24 @@ def form_flow(request, parts: Sequence, save: Callable[[], object]
     return None, refused
 
 
+def button_action(request, act: Callable[[], object], done: str) -> None:
+    """A one-button POST (remove, end): ``act()`` calls one service; the user is told ``done``,
+    or the service's reasons for refusing (a second click on a removed row is such a
+    refusal, never a 500)."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+
+
+def posted_id(request, name: str) -> int:
+    """The row id a button posted as ``name``; 0 (no row) when it is missing or not a number."""
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isdigit() else 0
+
+
 def needed_label(label, note: str) -> str:
     """``label`` with a badge saying which later step needs the field (``note``)."""
     return format_html('{} <span class="badge text-bg-light border needed">{}</span>', label,

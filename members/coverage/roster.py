@@ -27,7 +27,7 @@ from cares.base.staff.models import Role, StaffProfile
 from cares.base.staff.qualifications import ProgramCheck, StaffFacts, check_role
 from cares.base.staff.training import training_status
 from cares.base.toolkit import FieldProblem, refuse, save_and_audit
-from members.coverage.models import OnCallShift
+from members.coverage.models import OnCallShift, StaffLeave
 
 CALL_ROLES = (Role.CARE_COORDINATOR, Role.SENIOR_CARE_MANAGER, Role.SENIOR_MEDICAL_PROFESSIONAL)
 LONGEST_SHIFT = timedelta(days=7)
@@ -224,34 +224,93 @@ class Gap:
 
 def shifts_between(start: datetime, end: datetime) -> list[OnCallShift]:
     """The shifts overlapping [start, end), in order, with their people and what
-    ``call_problems`` reads of the person on call: four queries."""
+    ``call_problems`` reads of the person on call and the backup: seven queries."""
     return list(OnCallShift.objects.filter(starts_at__lt=end, ends_at__gt=start)
                 .select_related("staff__user", "backup__user")
-                .prefetch_related("staff__roles", "staff__credentials", "staff__trainings")
+                .prefetch_related("staff__roles", "staff__credentials", "staff__trainings",
+                                  "backup__roles", "backup__credentials", "backup__trainings")
                 .order_by("starts_at", "pk"))
+
+
+Span = tuple[datetime, datetime]
+
+
+def away_between(shifts: list[OnCallShift], start: datetime, end: datetime
+                 ) -> dict[int, list[Span]]:
+    """The leave (``StaffLeave``) of everyone on call or backup in ``shifts`` overlapping
+    [start, end), by staff id, in UTC: one query."""
+    people = {s.staff_id for s in shifts} | {s.backup_id for s in shifts if s.backup_id}
+    away: dict[int, list[Span]] = {}
+    for staff_id, leave_start, leave_end in StaffLeave.objects.filter(
+            staff_id__in=people, starts_at__lt=end, ends_at__gt=start).values_list(
+            "staff_id", "starts_at", "ends_at"):
+        away.setdefault(staff_id, []).append((utc(leave_start), utc(leave_end)))
+    return away
+
+
+def _minus(span: Span, cuts: Iterable[Span]) -> list[Span]:
+    """``span`` without the stretches ``cuts``."""
+    parts = [span]
+    for cut_start, cut_end in cuts:
+        parts = [piece for a, b in parts for piece in ((a, min(b, cut_start)), (max(a, cut_end), b))
+                 if piece[0] < piece[1]]
+    return parts
+
+
+def _within(span: Span, cuts: Iterable[Span]) -> list[Span]:
+    """The stretches of ``span`` inside ``cuts``."""
+    return [(max(span[0], a), min(span[1], b)) for a, b in cuts
+            if max(span[0], a) < min(span[1], b)]
+
+
+def covered_spans(shift: OnCallShift, span: Span, away: dict[int, list[Span]],
+                  backup_may: bool) -> list[Span]:
+    """The stretches of ``span`` (part of ``shift``) someone answers: the person on call when
+    they are not on leave; while they are, the backup (when ``backup_may`` take calls and
+    is not on leave too)."""
+    mine = away.get(shift.staff_id, [])
+    covered = _minus(span, mine)
+    if shift.backup_id and backup_may:
+        for part in _within(span, mine):
+            covered += _minus(part, away.get(shift.backup_id, []))
+    return covered
 
 
 def shift_problems(shifts: list[OnCallShift], start: datetime) -> dict[int, str]:
     """For each shift whose person may not take calls (on its first day in the window, or on
     its last day), why (``shifts`` from ``shifts_between``: no further query)."""
-    found: dict[int, str] = {}
-    for shift in shifts:
-        days = {timezone.localtime(max(utc(shift.starts_at), utc(start))).date(),
-                timezone.localtime(shift.ends_at - timedelta(microseconds=1)).date()}
-        for day in sorted(days):
-            if why := call_refusal(shift.staff, day):
-                found[shift.pk] = why
-                break
-    return found
+    return {shift.pk: why for shift in shifts
+            if (why := _refusal_in_shift(shift.staff, shift, start))}
+
+
+def _refusal_in_shift(profile: StaffProfile, shift: OnCallShift, start: datetime) -> str:
+    """Why ``profile`` may not take calls on the shift's first day in the window or its last
+    day ("" when they may)."""
+    days = {timezone.localtime(max(utc(shift.starts_at), utc(start))).date(),
+            timezone.localtime(shift.ends_at - timedelta(microseconds=1)).date()}
+    return next((why for day in sorted(days) if (why := call_refusal(profile, day))), "")
+
+
+def backups_who_may(shifts: list[OnCallShift], start: datetime) -> set[int]:
+    """The shifts whose backup may take calls (``shifts`` from ``shifts_between``)."""
+    return {shift.pk for shift in shifts
+            if shift.backup_id and not _refusal_in_shift(shift.backup, shift, start)}
 
 
 def gaps_in(shifts: list[OnCallShift], start: datetime, end: datetime,
-            unqualified: Iterable[int] = ()) -> list[Gap]:
-    """The merged stretches of [start, end) that no shift covers (shifts whose pk is in
-    ``unqualified`` do not count). Pure: UTC arithmetic on aware datetimes."""
-    skip, start, end = set(unqualified), utc(start), utc(end)
-    spans = sorted((max(utc(s.starts_at), start), min(utc(s.ends_at), end)) for s in shifts
-                   if s.pk not in skip and utc(s.starts_at) < end and utc(s.ends_at) > start)
+            unqualified: Iterable[int] = (), away: dict[int, list[Span]] | None = None,
+            backups: Iterable[int] = ()) -> list[Gap]:
+    """The merged stretches of [start, end) that no shift covers: shifts whose pk is in
+    ``unqualified`` do not count, nor the time their person is ``away`` on leave unless the
+    shift is in ``backups`` (its backup may take calls) and the backup is not away too. Pure:
+    UTC arithmetic on aware datetimes."""
+    skip, start, end, away, backups = set(unqualified), utc(start), utc(end), away or {}, \
+        set(backups)
+    spans = sorted(part for s in shifts
+                   if s.pk not in skip and utc(s.starts_at) < end and utc(s.ends_at) > start
+                   for part in covered_spans(s, (max(utc(s.starts_at), start),
+                                                 min(utc(s.ends_at), end)),
+                                             away, s.pk in backups))
     gaps: list[Gap] = []
     cursor = start
     for s_start, s_end in spans:
@@ -264,11 +323,12 @@ def gaps_in(shifts: list[OnCallShift], start: datetime, end: datetime,
 
 
 def roster_gaps(start: datetime, end: datetime) -> list[Gap]:
-    """The minutes of [start, end) not covered by a shift whose person may still take calls,
-    merged into stretches. Four queries."""
+    """The minutes of [start, end) not covered by a shift whose person may still take calls
+    (or, while that person is on leave, its backup), merged into stretches. Eight queries."""
     start, end = utc(start), utc(end)
     shifts = shifts_between(start, end)
-    return gaps_in(shifts, start, end, shift_problems(shifts, start))
+    return gaps_in(shifts, start, end, shift_problems(shifts, start),
+                   away_between(shifts, start, end), backups_who_may(shifts, start))
 
 
 def check_window(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -336,11 +396,12 @@ class Roster:
 
 
 def roster(now: datetime | None = None) -> Roster:
-    """The next 30 days: shifts and gaps in order. Four queries."""
+    """The next 30 days: shifts and gaps in order. Eight queries."""
     start, end = check_window(now)
     shifts = shifts_between(start, end)
     problems = shift_problems(shifts, start)
-    gaps = gaps_in(shifts, start, end, problems)
+    gaps = gaps_in(shifts, start, end, problems, away_between(shifts, start, end),
+                   backups_who_may(shifts, start))
     entries = [RosterEntry(s.starts_at, s.ends_at, s, problems.get(s.pk, "")) for s in shifts]
     entries += [RosterEntry(g.starts_at, g.ends_at) for g in gaps]
     entries.sort(key=lambda e: (e.starts_at, e.shift is not None))

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cares.base.languages import validate_language_tag
-from members.models.member import Member
+from members.models.member import STATE_AGENCIES, Member
+
+AGENCY_NAMES = dict(STATE_AGENCIES)
 
 
 class LegalAuthority(models.TextChoices):
@@ -61,13 +63,14 @@ class ProviderKind(models.TextChoices):
     COMMUNITY = "community", _("Community support")
     HEALTH_SYSTEM = "health_system", _("Hospital or health system")
     MANAGED_CARE = "managed_care", _("MassHealth managed care entity")
-    DCF = "dcf", _("DCF (Department of Children and Families)")
-    DDS = "dds", _("DDS (Department of Developmental Services)")
-    DESE = "dese", _("DESE (Elementary and Secondary Education)")
-    DMH = "dmh", _("DMH (Department of Mental Health)")
-    DPH = "dph", _("DPH (Department of Public Health)")
-    DTA = "dta", _("DTA (Department of Transitional Assistance)")
-    DYS = "dys", _("DYS (Department of Youth Services)")
+    # The state agencies, named once (members.models.member.STATE_AGENCIES).
+    DCF = "dcf", AGENCY_NAMES["DCF"]
+    DDS = "dds", AGENCY_NAMES["DDS"]
+    DESE = "dese", AGENCY_NAMES["DESE"]
+    DMH = "dmh", AGENCY_NAMES["DMH"]
+    DPH = "dph", AGENCY_NAMES["DPH"]
+    DTA = "dta", AGENCY_NAMES["DTA"]
+    DYS = "dys", AGENCY_NAMES["DYS"]
     DME = "dme", _("Durable medical equipment supplier")
     OTHER = "other", _("Other")
 

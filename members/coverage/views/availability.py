@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cares.base.access import MANAGE_COVERAGE, may, permission_required, staff_profile
 from cares.base.calendar import is_business_day
-from cares.base.toolkit import form_flow
+from cares.base.toolkit import button_action, form_flow, posted_id
 from members.coverage import availability
 from members.coverage.forms_availability import HoursForm
 from members.coverage.models import AvailabilityHours
@@ -68,12 +68,9 @@ def hours_add(request):
 @permission_required(MANAGE_COVERAGE)
 @require_http_methods(["POST"])
 def hours_remove(request):
-    raw = request.POST.get("hours", "")
-    try:
-        availability.hours_remove(hours_id=int(raw) if raw.isdigit() else 0, actor=request.user)
-        messages.success(request, _("Consultation hours removed."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    button_action(request, lambda: availability.hours_remove(
+        hours_id=posted_id(request, "hours"), actor=request.user),
+        _("Consultation hours removed."))
     return redirect("coverage:hours")
 
 

@@ -5,7 +5,6 @@ list); recording leave, adding coverage and ending it early need MANAGE_COVERAGE
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cares.base.access import MANAGE_COVERAGE, may, permission_required
 from cares.base.audit.services import audit_members_listed
 from cares.base.staff.models import Role
-from cares.base.toolkit import form_flow
+from cares.base.toolkit import button_action, form_flow, posted_id
 from members.coverage import backup
 from members.coverage.forms_backup import CoverageForm, LeaveForm
 from members.coverage.models import StaffLeave
@@ -55,12 +54,8 @@ def leave_add(request):
 @permission_required(MANAGE_COVERAGE)
 @require_http_methods(["POST"])
 def leave_remove(request):
-    raw = request.POST.get("leave", "")
-    try:
-        backup.leave_remove(leave_id=int(raw) if raw.isdigit() else 0, actor=request.user)
-        messages.success(request, _("Leave removed."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    button_action(request, lambda: backup.leave_remove(
+        leave_id=posted_id(request, "leave"), actor=request.user), _("Leave removed."))
     return redirect("coverage:backup")
 
 
@@ -103,12 +98,9 @@ def coverage_add(request):
 @permission_required(MANAGE_COVERAGE)
 @require_http_methods(["POST"])
 def coverage_end(request):
-    raw = request.POST.get("coverage", "")
-    try:
-        backup.coverage_end(coverage_id=int(raw) if raw.isdigit() else 0, actor=request.user)
-        messages.success(request, _("Backup coverage ended."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    button_action(request, lambda: backup.coverage_end(
+        coverage_id=posted_id(request, "coverage"), actor=request.user),
+        _("Backup coverage ended."))
     return redirect("coverage:backup")
 
 

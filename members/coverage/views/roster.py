@@ -9,7 +9,7 @@ the field.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cares.base.access import MANAGE_COVERAGE, may, permission_required, staff_profile
 from cares.base.staff.models import Program
-from cares.base.toolkit import form_flow
+from cares.base.toolkit import button_action, form_flow
 from members.coverage import roster as roster_rules
 from members.coverage.forms_roster import ShiftForm
 from members.coverage.models import OnCallShift
@@ -115,12 +115,8 @@ def shift_edit(request, shift_id: int):
 @require_POST
 def shift_remove(request, shift_id: int):
     shift = get_object_or_404(OnCallShift, pk=shift_id)
-    try:
-        roster_rules.shift_remove(shift=shift, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Shift removed from the roster."))
+    button_action(request, lambda: roster_rules.shift_remove(shift=shift, actor=request.user),
+                  _("Shift removed from the roster."))
     return redirect("coverage:roster")
 
 

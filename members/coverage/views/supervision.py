@@ -10,7 +10,7 @@ recorded in the audit log."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from cares.base.access import MANAGE_COVERAGE, may, permission_required, staff_profile
 from cares.base.audit.services import audit_members_listed
 from cares.base.staff.models import StaffProfile
-from cares.base.toolkit import form_flow
+from cares.base.toolkit import button_action, form_flow, posted_id
 from members.access import visible_members
 from members.coverage import supervision
 from members.coverage.forms_supervision import (
@@ -127,13 +127,9 @@ def supervision_record_view(request):
 @permission_required(MANAGE_COVERAGE)
 @require_http_methods(["POST"])
 def supervision_remove_view(request):
-    raw = request.POST.get("session", "")
-    try:
-        supervision.supervision_remove(session_id=int(raw) if raw.isdigit() else 0,
-                                       actor=request.user)
-        messages.success(request, _("Supervision session removed."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    button_action(request, lambda: supervision.supervision_remove(
+        session_id=posted_id(request, "session"), actor=request.user),
+        _("Supervision session removed."))
     return redirect("coverage:supervision")
 
 
