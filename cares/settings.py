@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cares.deadlines",
     "cares.program.dashboards",
     "cares.program.interchange",
+    "cares.program.quality",
     "cares.program.demo",
     "members",
     "careplans",

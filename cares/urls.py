@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/", include("cares.base.staff.urls")),
     path("members/", include("members.urls")),
     path("coverage/", include("members.coverage.urls")),
+    path("quality/", include("cares.program.quality.urls")),
     path("", include("notices.urls")),  # members/<pk>/letters/..., letters/...
     path("", include("careplans.urls")),
     path("directory/", include(directory_patterns)),

@@ -35,6 +35,7 @@ from careplans.models.emergency import (
     EmergencyMedication,
     LinkUseOutcome,
 )
+from careplans.models.outcomes import GoalAchievement, GoalOutcome
 from careplans.models.plan import (
     FAMILY_PARTICIPANTS,
     ActionStep,
@@ -66,6 +67,8 @@ from careplans.models.sharing import (
 __all__ = [
     "ASSESSMENT_SECTIONS",
     "ActionStep",
+    "GoalAchievement",
+    "GoalOutcome",
     "Allergy",
     "Assessment",
     "AssessmentKind",

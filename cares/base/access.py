@@ -33,6 +33,11 @@ VIEW_PROGRAM_DASHBOARD = "dashboards.view_program_dashboard"
 # coverage, supervision and medical training sessions; the program director and senior care
 # managers edit them (issue 17).
 MANAGE_COVERAGE = "members.manage_coverage"
+# Quality management and audits (members.quality, cares.program.quality; PS VII, issue 18):
+# review requests and member record packets, experience surveys, grievances. The free-text
+# answers of experience surveys are for the program director alone.
+MANAGE_QUALITY = "members.manage_quality"
+VIEW_SURVEY_TEXT = "members.view_survey_text"
 
 # The group that carries each role's permissions (names are created by migration 0002).
 ROLE_GROUPS: dict[str, str] = {
@@ -57,12 +62,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "staff.delete_training",
         "staff.view_program", "staff.change_program",
         "staff.view_user",
-        VIEW_WORKLIST, VIEW_PROGRAM_DASHBOARD, MANAGE_COVERAGE,
+        VIEW_WORKLIST, VIEW_PROGRAM_DASHBOARD, MANAGE_COVERAGE, MANAGE_QUALITY, VIEW_SURVEY_TEXT,
     ),
     Role.SENIOR_CARE_MANAGER: (
         VIEW_MEMBER, VIEW_ALL_MEMBERS, MANAGE_MEMBERS, VIEW_CLINICAL, VIEW_DIRECTORY,
         "members.add_provider", EDIT_DIRECTORY, BREAK_GLASS,
-        VIEW_WORKLIST, VIEW_PROGRAM_DASHBOARD, MANAGE_COVERAGE,
+        VIEW_WORKLIST, VIEW_PROGRAM_DASHBOARD, MANAGE_COVERAGE, MANAGE_QUALITY,
     ),
     Role.CARE_COORDINATOR: (
         VIEW_MEMBER, MANAGE_MEMBERS, VIEW_CLINICAL, VIEW_DIRECTORY, "members.add_provider",

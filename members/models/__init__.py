@@ -35,6 +35,24 @@ from members.coverage.models import (  # noqa: E402, I001
     Supervision,
     Weekday,
 )
+from members.quality.models import (  # noqa: E402, I001
+    Grievance,
+    GrievanceFrom,
+    GrievanceTopic,
+    PacketStatus,
+    QuestionKind,
+    RecordPacket,
+    RequestStatus,
+    ResponseMode,
+    ReviewKind,
+    ReviewRequest,
+    ReviewSubmission,
+    SendMethod,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyRound,
+)
 from members.models.episode import (
     CareTeamMember,
     EducationMode,
@@ -86,4 +104,8 @@ __all__ = [
     "ServiceReferral", "TransitionPlan",
     "AvailabilityHours", "BackupCoverage", "LeaveReason", "MedicalTrainingSession",
     "OnCallShift", "StaffLeave", "Supervision", "Weekday",
+    "Grievance", "GrievanceFrom", "GrievanceTopic", "PacketStatus", "QuestionKind",
+    "RecordPacket", "RequestStatus", "ResponseMode", "ReviewKind", "ReviewRequest",
+    "ReviewSubmission", "SendMethod", "SurveyAnswer", "SurveyQuestion", "SurveyResponse",
+    "SurveyRound",
 ]

@@ -119,6 +119,14 @@ class Program(models.Model):
         _("call-back target (minutes)"), default=30,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
         help_text=_("A call not answered live is called back within this many minutes."))
+    grievance_acknowledge_days = models.PositiveSmallIntegerField(
+        _("grievance acknowledgement target (days)"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("A grievance is acknowledged within this many calendar days of receipt."))
+    grievance_resolve_days = models.PositiveSmallIntegerField(
+        _("grievance resolution target (days)"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("A grievance is resolved within this many calendar days of receipt."))
     history = HistoricalRecords()
 
     class Meta:

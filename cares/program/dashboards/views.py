@@ -37,15 +37,24 @@ from cares.deadlines.statuses import AGES, COLUMNS, DUE_SOON_DAYS, LABELS
 from cares.program.dashboards import selectors, tables, worklist
 from cares.program.dashboards.exports import csv_export
 from cares.program.dashboards.on_call import on_call_summary, on_call_table
+from cares.program.dashboards.outcomes import outcomes_summary, outcomes_table
 from cares.program.dashboards.periods import KINDS, Period, neighbour, period_from_query
 from cares.program.dashboards.staffing import staff_summary
 from members.access import visible_members
 from members.coverage.checks import coverage_checks
 from members.models import RENEWAL_LOOKAHEAD_DAYS, EpisodeStatus
+from members.quality import grievances, requests, surveys
 from members.selectors import status_label
 from notices.models import LetterKind
 
 PAGE_SIZE = 50
+# PS VII sections (issue 18): export name -> (summary, table).
+QUALITY_EXPORTS = {
+    "requests": (requests.request_summary, requests.request_table),
+    "grievances": (grievances.grievance_summary, grievances.grievance_table),
+    "surveys": (surveys.survey_summary, surveys.survey_table),
+    "outcomes": (outcomes_summary, outcomes_table),
+}
 
 
 @cache
@@ -200,6 +209,11 @@ def program_view(request):
                       for c in caseloads],
         "checks": [*staff.checks, *coverage_checks()], "staff": staff,
         "on_call": on_call_summary(period),
+        # PS VII (issue 18): each part's own section (None: the section is not shown).
+        "review_requests": requests.request_summary(period, today),
+        "grievances": grievances.grievance_summary(period, today),
+        "surveys": surveys.survey_summary(period, today),
+        "outcomes": outcomes_summary(period, today),
         "letters": [(r, _url("dashboards:members", letter=r.kind, letter_state="draft"),
                      _url("dashboards:members", letter=r.kind, letter_state="sent",
                           start=period.start.isoformat(), end=period.end.isoformat()),
@@ -248,6 +262,9 @@ def _program_export(request, export: str, period: Period, today: date):
                 "training": tables.training_table}[export](summary)
     elif export == "on_call":
         made = on_call_table(on_call_summary(period))
+    elif export in QUALITY_EXPORTS:
+        summary_of, table_of = QUALITY_EXPORTS[export]
+        made = table_of(summary_of(period, today))
     elif export == "letters":
         made = tables.letters_table(period, selectors.letters_summary(
             period, selectors.overdue_by_rule(today)))

@@ -1,0 +1,15 @@
+"""Rules, services and reads of surveys (PS VII, issue 18)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def survey_summary(period, today: date):
+    """What the program dashboard shows of surveys for ``period`` (None: nothing yet)."""
+    return None
+
+
+def survey_table(summary):
+    """The dashboard section as a CSV table : ``(header, rows, member_ids)``, like ``cares.program.dashboards.tables``."""
+    raise NotImplementedError
