@@ -55,7 +55,7 @@ def legal_decision_makers(member) -> list[str]:
 def plan_content(plan: CarePlan, *, as_of: date | None = None) -> PlanContent:
     """The plan with every part (7 queries). ``has_completed_assessment`` counts assessments
     completed on or before ``as_of`` (any date when None)."""
-    goals = list(plan.goals.prefetch_related(Prefetch(
+    goals = list(plan.goals.select_related("outcome").prefetch_related(Prefetch(
         "steps", queryset=ActionStep.objects.select_related("responsible")
         .order_by("order", "pk"))))
     for goal in goals:

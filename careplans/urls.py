@@ -3,7 +3,7 @@ the URL-walking access tests cover it); the responders' page is the one public U
 
 from django.urls import path
 
-from careplans.views import assessments, copies, emergency, plans
+from careplans.views import assessments, copies, emergency, outcomes, plans
 
 app_name = "careplans"
 
@@ -32,6 +32,8 @@ urlpatterns = [
     path(PLAN + "deliveries/new/", copies.plan_delivery_view, name="plan_delivery"),
     path(PLAN + "copies/new/", copies.plan_copy_view, name="plan_copy"),
     path(PLAN + "translations/new/", copies.plan_translation_view, name="plan_translation"),
+    # PS VII.B: what became of a goal of a finalized (or superseded) version.
+    path(M + "goals/<int:goal_id>/outcome/", outcomes.goal_outcome_view, name="goal_outcome"),
     path(M + "emergency-plan/", emergency.emergency_view, name="emergency"),
     path(M + "emergency-plan/pdf/", emergency.emergency_pdf_view, name="emergency_pdf"),
     path(M + "emergency-plan/links/new/", emergency.link_new_view, name="link_new"),

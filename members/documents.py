@@ -16,11 +16,18 @@ from members.access import may_download_responder_card, member_view, record_memb
 # Documents whose content is clinical detail (family support staff may not open them).
 CLINICAL_DOCUMENT_KINDS = frozenset({"care_plan", "care_plan_translation", "emergency_plan",
                                      RESPONDER_CARD_KIND})
+# A member record packet is served only by its own audited export route
+# (``quality:packet_download``), never here.
+EXPORT_ONLY_KINDS = frozenset({"record_packet"})
 
 
 @member_view("GET", record_read=False)  # a refused document is a denial, not a read
 def document_download(request, member, document_id: int):
     document = member.documents.filter(pk=document_id).first()
+    if document is not None and document.kind in EXPORT_ONLY_KINDS:
+        audit_record(action=Action.DENIED, actor=request.user, member=member, obj=document,
+                     detail={"document_id": document_id, "export_only": True})
+        raise Http404
     if document is None or (document.kind in CLINICAL_DOCUMENT_KINDS
                             and not may_see_clinical(request.user)):
         # Minimum necessary: care plans and emergency plans carry clinical detail.

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change, audit_record
+from cares.base.pdf import page_count
 from cares.base.staff.models import Program
 from cares.base.toolkit import Refusal, history_row, refuse
 from notices import content, queue, rendering
@@ -247,7 +248,7 @@ def _batch_pdf(batch: MailingBatch) -> MailingBatch:
     deliveries = list(batch.deliveries.select_related("letter__document")
                       .order_by("letter__member__legal_last_name", "letter_id", "pk"))
     letters = {d.letter_id: _read_pdf(d.letter) for d in deliveries}
-    pages = {letter_id: rendering.page_count(data) for letter_id, data in letters.items()}
+    pages = {letter_id: page_count(data) for letter_id, data in letters.items()}
     sheets = [{"name": d.recipient, "address": d.address, "letter_id": d.letter_id,
                "pages": pages[d.letter_id]} for d in deliveries]
     carriers = rendering.carrier_sheets_pdf(batch, sheets, Program.objects.order_by("pk").first())

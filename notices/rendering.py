@@ -324,10 +324,6 @@ def interleave(carriers: bytes, letters: list[bytes]) -> tuple[bytes, int]:
     return out.getvalue(), len(writer.pages)
 
 
-def page_count(data: bytes) -> int:
-    return len(PdfReader(io.BytesIO(data)).pages)
-
-
 # --- The shipped templates (read by the data migration and the tests) ----------------------------
 
 def shipped_templates() -> list[dict]:

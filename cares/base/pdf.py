@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import io
 import logging
 import os
 import signal
@@ -32,6 +33,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
 
@@ -226,3 +228,8 @@ def render_template_to_pdf(template: str, context: dict, *,
     """Render ``template`` with ``context`` (autoescaped) to (html, pdf bytes)."""
     html = render_to_string(template, context)
     return html, render_html_to_pdf(html, timeout=timeout)
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF (pypdf)."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)

@@ -1,7 +1,9 @@
 """Daily reminders: one digest per staff member (their members' deadlines due within 7 days
 and overdue, their own training; for the program director and senior care managers also the
-around-the-clock program checks not met, ``members.coverage.checks``), and escalation of
-anything overdue more than 7 days to the senior care managers and the program director.
+around-the-clock program checks not met, ``members.coverage.checks``, and the open review and
+documentation requests from MassHealth or its designee due within 7 days or overdue,
+``members.quality.requests``), and escalation of anything overdue more than 7 days (deadlines
+and review requests) to the senior care managers and the program director.
 
 Never two digests for the same day, and none lost: each e-mail is claimed by inserting a
 ``ReminderDigest`` row (unique per person, kind and day) and sent inside one transaction. A
@@ -28,6 +30,7 @@ from cares.deadlines.rules import OVERDUE
 from cares.deadlines.statuses import DUE_SOON_DAYS, due_soon_q, effective_status, status_q
 from members.coverage.checks import coverage_checks
 from members.models import CareTeamMember
+from members.quality.requests import requests_due, requests_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -92,9 +95,11 @@ class _Sending:
         self.errors: list[Exception] = []
 
     def send(self, profile: StaffProfile, kind: str, subject: str, template: str,
-             items: list[Deadline], checks: list | None = None) -> None:
+             items: list[Deadline], checks: list | None = None,
+             requests: list | None = None) -> None:
         body = render_to_string(template, {
-            "profile": profile, "items": items, "checks": checks or [], "today": self.today,
+            "profile": profile, "items": items, "checks": checks or [],
+            "requests": requests or [], "today": self.today,
             "soon_days": DUE_SOON_DAYS, "escalate_after_days": ESCALATE_AFTER_DAYS})
         try:
             if _send_once(profile, self.today, kind, subject, body):
@@ -139,23 +144,28 @@ def _failing_checks(today: date) -> list:
 
 
 def _send_digests(sending: _Sending) -> None:
-    """Each person's deadlines; the leads also get the checks not met, so they hear of a gap
-    in the on-call roster even on a day without deadlines."""
+    """Each person's deadlines; the leads also get the checks not met and the review requests
+    due soon or overdue, so they hear of a gap in the on-call roster or a request coming due
+    even on a day without deadlines."""
     per_staff = _per_staff(_pending(sending.today))
     failing = _failing_checks(sending.today)
-    leads = set(_leads().values_list("pk", flat=True)) if failing else set()
+    asked = list(requests_due(sending.today, DUE_SOON_DAYS))
+    leads = set(_leads().values_list("pk", flat=True)) if failing or asked else set()
     profiles = StaffProfile.objects.filter(pk__in=set(per_staff) | leads,
                                            active=True).select_related("user")
     for profile in profiles:
         items = sorted(per_staff[profile.pk], key=lambda d: d.due)
-        checks = failing if profile.pk in leads else []
+        checks, requests = (failing, asked) if profile.pk in leads else ([], [])
         if items:
             subject = _("CARES Kids: %(n)d deadlines need you") % {"n": len(items)}
+        elif requests:
+            subject = _("CARES Kids: %(n)d review requests due") % {"n": len(requests)}
         elif checks:
             subject = _("CARES Kids: %(n)d program checks not met") % {"n": len(checks)}
         else:
             continue
-        sending.send(profile, "digest", subject, "deadlines/digest.txt", items, checks)
+        sending.send(profile, "digest", subject, "deadlines/digest.txt", items, checks,
+                     requests)
 
 
 def _send_escalations(sending: _Sending) -> None:
@@ -163,13 +173,19 @@ def _send_escalations(sending: _Sending) -> None:
     late = list(Deadline.objects.filter(
         status_q(OVERDUE, today), due__lt=today - timedelta(days=ESCALATE_AFTER_DAYS))
         .order_by("due"))
-    if not late:
+    late_requests = list(requests_overdue(today, ESCALATE_AFTER_DAYS))
+    if not late and not late_requests:
         return
     leads = _leads()
-    subject = _("CARES Kids: %(n)d deadlines overdue more than %(days)d days") % {
-        "n": len(late), "days": ESCALATE_AFTER_DAYS}
+    if late:
+        subject = _("CARES Kids: %(n)d deadlines overdue more than %(days)d days") % {
+            "n": len(late), "days": ESCALATE_AFTER_DAYS}
+    else:
+        subject = _("CARES Kids: %(n)d review requests overdue more than %(days)d days") % {
+            "n": len(late_requests), "days": ESCALATE_AFTER_DAYS}
     for profile in leads:
-        sending.send(profile, "escalation", subject, "deadlines/escalation.txt", late)
+        sending.send(profile, "escalation", subject, "deadlines/escalation.txt", late,
+                     requests=late_requests)
 
 
 def send_reminders(*, today: date | None = None) -> dict[str, int]:

@@ -12,9 +12,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cares.base.audit.models import Action, AuditEvent
+from cares.base.pdf import page_count
 from members.models import Guardian
 from notices import delivery as delivery_services
-from notices import rendering, services
+from notices import services
 from notices.models import Channel, DeliveryStatus, MailingBatch
 from tests.factories import letter_ready_member, make_director, make_staff, sign_in
 
@@ -58,7 +59,7 @@ def test_the_batch_merges_every_copy_behind_its_carrier_sheet(coordinator):
     second = released(second_member)
     assert second.deliveries.filter(channel=Channel.CERTIFIED_MAIL).count() == 2
     batch = delivery_services.mailing_batch_create()
-    letter_pages = {letter.pk: rendering.page_count(letter.document.file.open("rb").read())
+    letter_pages = {letter.pk: page_count(letter.document.file.open("rb").read())
                     for letter in (first, second)}
     copies = list(batch.deliveries.order_by("pk"))
     assert len(copies) == 3

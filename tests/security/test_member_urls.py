@@ -163,6 +163,8 @@ def plausible_post(world: World) -> dict:
         "meeting_place": "Telehealth", "finalized_on": day(), "recipient_kind": "pcp",
         "recipient": "Intruder PCP", "shared_on": day(), "method": "fax", "language": "en",
         "medium": "paper", "delivered_on": day(), "delivered_to": "Intruder",
+        # what became of an ICP goal (PS VII.B)
+        "achievement": "not_met", "assessed_on": day(),
         **{f"{prefix}-{field}": "0" for prefix in (
             "sources", "participants", "team", "goals", "steps", "medications", "allergies")
            for field in ("TOTAL_FORMS", "INITIAL_FORMS")},

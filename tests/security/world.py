@@ -162,11 +162,71 @@ class World:
                                        ends_at=start + timedelta(hours=12))
 
     @property
+    def grievance(self):
+        """A grievance about the member, from the mother, not acknowledged yet."""
+        from members.models import Grievance
+
+        return Grievance.objects.filter(member=self.member).first() or \
+            Grievance.objects.create(
+                member=self.member, received_on=timezone.localdate() - timedelta(days=2),
+                from_name="Parent Example", from_kind="family", topic="timeliness",
+                description="Waited too long for a call back.")
+
+    @property
+    def review_request(self):
+        """A documentation request from MassHealth concerning the world's member (PS VII.C)."""
+        from members.models import ReviewRequest
+
+        found = ReviewRequest.objects.filter(members=self.member).first()
+        if found is None:
+            today = timezone.localdate()
+            found = ReviewRequest.objects.create(
+                reference="UR-1", kind="utilization", requester="MassHealth",
+                received_on=today, due_on=today + timedelta(days=10), asked="The record.")
+            found.members.add(self.member)
+        return found
+
+    @property
     def letter_template(self):
         """A shipped letter template (created by the notices data migration)."""
         from notices.models import LetterTemplate
 
         return LetterTemplate.objects.order_by("pk").first()
+
+    @property
+    def survey_round(self):
+        """An open experience survey round over the last 60 days, with a question of each
+        kind (PS VII.A)."""
+        from members.models import SurveyQuestion, SurveyRound
+
+        today = timezone.localdate()
+        found = SurveyRound.objects.filter(title="World survey").first()
+        if found is None:
+            found = SurveyRound.objects.create(
+                title="World survey", period_start=today - timedelta(days=60),
+                period_end=today, languages=["es"])
+            for position, kind in enumerate(("scale", "yes_no", "text"), start=1):
+                SurveyQuestion.objects.create(round=found, position=position, kind=kind,
+                                              text=f"World question {position}")
+        return found
+
+    @property
+    def record_packet(self):
+        """A ready record packet of the member (a sealed stand-in PDF: no worker runs)."""
+        from cares.base.documents.services import document_store
+        from members.models import RecordPacket
+
+        ready = RecordPacket.objects.filter(member=self.member, status="ready").first()
+        if ready:
+            return ready
+        today = timezone.localdate()
+        document = document_store(member=self.member, kind="record_packet",
+                                  title="Record packet", content=b"%PDF-1.7 packet stand-in",
+                                  actor=self.director.user)
+        return RecordPacket.objects.create(
+            member=self.member, records_from=today - timedelta(days=30), records_to=today,
+            status="ready", progress=13, sections_total=13, document=document, pages=1,
+            seconds=0.1, requested_by=self.director.user, finished_at=timezone.now())
 
 
 def build_world(*, removal: bool = False) -> World:
@@ -322,6 +382,19 @@ def _careplan_record(world: World, kind: str):
         expires_at=timezone.now() + timedelta(days=30))
 
 
+def _finalized_goal(world: World):
+    """A goal of a finalized ICP version of the member: an outcome is recorded about it."""
+    from careplans.models import CarePlan, Goal
+
+    versions = CarePlan.objects.filter(member=world.member).values_list("version", flat=True)
+    plan = CarePlan.objects.create(member=world.member, version=max(versions, default=0) + 1)
+    goal = Goal.objects.create(plan=plan, kind="functional", description="Walk with a walker",
+                               target_date=timezone.localdate())
+    CarePlan.objects.filter(pk=plan.pk).update(status="finalized",
+                                               finalized_on=timezone.localdate())
+    return goal
+
+
 def _letter(world: World):
     from notices.models import Letter
 
@@ -345,6 +418,8 @@ NESTED = {
     # Care plans: a draft assessment, a draft ICP version, a responder link.
     "assessment_id": lambda w: _careplan_record(w, "assessment"),
     "plan_id": lambda w: _careplan_record(w, "plan"),
+    # Goal outcomes (PS VII.B): a goal of a finalized ICP version (next free version number).
+    "goal_id": lambda w: _finalized_goal(w),
     "link_id": lambda w: _careplan_record(w, "link"),
     # Care coordination: the accepted referral, its open inquiry, the monitoring review that
     # asks for an ICP update, and the consultation not answered yet.
@@ -369,15 +444,33 @@ OTHER_RECORDS = {
     "staff:detail": {"pk": "coordinator"},
     "staff:edit": {"pk": "coordinator"},
     "staff:enrollment_link": {"pk": "coordinator"},
+    "quality:survey": {"round_id": "survey_round"},
+    "quality:survey_edit": {"round_id": "survey_round"},
+    "quality:survey_response_add": {"round_id": "survey_round"},
+    "quality:survey_import": {"round_id": "survey_round"},
+    "quality:survey_export": {"round_id": "survey_round"},
     "directory:edit": {"provider_id": "provider"},
+    "quality:grievance": {"grievance_id": "grievance"},
+    "quality:grievance_edit": {"grievance_id": "grievance"},
+    "quality:grievance_acknowledge": {"grievance_id": "grievance"},
+    "quality:grievance_resolve": {"grievance_id": "grievance"},
+    "quality:grievance_escalate": {"grievance_id": "grievance"},
     "letters:template": {"template_id": "letter_template"},
     "letters:template_preview": {"template_id": "letter_template"},
     "letters:template_live_preview": {"template_id": "letter_template"},
     "letters:template_open_preview": {"template_id": "letter_template"},
     "letters:template_approve": {"template_id": "letter_template"},
     "careplans:responder": {"token": "responder_token"},
+    "quality:packet": {"packet_id": "record_packet"},
+    "quality:packet_status": {"packet_id": "record_packet"},
+    "quality:packet_download": {"packet_id": "record_packet"},
     "coverage:shift_edit": {"shift_id": "on_call_shift"},
     "coverage:shift_remove": {"shift_id": "on_call_shift"},
+    "quality:request": {"request_id": "review_request"},
+    "quality:request_edit": {"request_id": "review_request"},
+    "quality:request_withdraw": {"request_id": "review_request"},
+    "quality:request_packets": {"request_id": "review_request"},
+    "quality:request_answer": {"request_id": "review_request"},
 }
 
 

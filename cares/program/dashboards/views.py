@@ -98,6 +98,7 @@ def worklist_view(request):
     renewals = worklist.renewals_due(user, today)
     in_hospital = worklist.stays_in_progress(user, today)
     reassessments = worklist.reassessments_suggested(user, today)
+    review_requests = worklist.review_requests_due(user, today)
     shown = {i.deadline.member for items in sections.values() for i in items
              if i.deadline.member_id}
     shown |= {i.stay.member for i in in_hospital} | {i.stay.member for i in reassessments}
@@ -112,7 +113,7 @@ def worklist_view(request):
         "referrals": referrals, "birthdays": birthdays, "releases": releases,
         "renewals": renewals, "renewal_days": RENEWAL_LOOKAHEAD_DAYS,
         "in_hospital": in_hospital, "reassessments": reassessments,
-        "counts": counts, "due_soon_days": DUE_SOON_DAYS,
+        "counts": counts, "due_soon_days": DUE_SOON_DAYS, "review_requests": review_requests,
     })
 
 

@@ -27,7 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from cares.base.access import staff_profile
+from cares.base.access import MANAGE_QUALITY, may, staff_profile
 from cares.deadlines.models import Deadline
 from cares.deadlines.rules import OPEN, OVERDUE, RULES, referral_follow_up_due
 from cares.deadlines.statuses import DUE_SOON_DAYS, status_q
@@ -50,8 +50,10 @@ from members.models import (
     Member,
     ReferralFollowUp,
     ReleaseOfInformation,
+    ReviewRequest,
     ServiceReferral,
 )
+from members.quality.requests import requests_due
 
 SOON_DAYS = DUE_SOON_DAYS  # "due soon", defined once in the deadline engine
 MONTH_DAYS = 30
@@ -300,3 +302,29 @@ def reassessments_suggested(user, today: date, *,
                                  reassessment=ReassessmentDecision.PENDING)
           .order_by("discharged_on", "pk"))
     return [StayItem(s, (today - s.discharged_on).days) for s in (qs[:limit] if limit else qs)]
+
+
+@dataclass(frozen=True)
+class RequestItem:
+    request: ReviewRequest
+    days: int  # days overdue (> 0), or days left (<= 0: minus the days left)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days > 0
+
+    @property
+    def days_left(self) -> int:
+        return -self.days if self.days < 0 else 0
+
+
+def review_requests_due(user, today: date, *,
+                        limit: int | None = LIMIT) -> list[RequestItem] | None:
+    """For the program director and senior care managers (``MANAGE_QUALITY``): the open
+    review and documentation requests from MassHealth or its designee that are overdue or
+    due within ``SOON_DAYS`` (PS VII.C, VII.D), the earliest first. ``None`` for anyone else
+    (the section is not shown). One query."""
+    if not may(user, MANAGE_QUALITY):
+        return None
+    qs = requests_due(today, SOON_DAYS)
+    return [RequestItem(r, (today - r.due_on).days) for r in (qs[:limit] if limit else qs)]

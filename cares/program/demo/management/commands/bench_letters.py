@@ -119,7 +119,7 @@ def one_by_one(samples: int) -> dict[str, object]:
     sample = Letter.objects.filter(language="zh-Hans").first()
     data = rendering.render_pdfs([rendering.letter_html(
         sample, letter_date=date(2026, 3, 3)).html])[0]
-    figures.update({"letter_zh_pages": rendering.page_count(data), "letter_zh_bytes": len(data)})
+    figures.update({"letter_zh_pages": pdf.page_count(data), "letter_zh_bytes": len(data)})
     return figures
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cares.program.demo.accounts import DEMO_PASSWORD, seed_demo_staff
 from cares.program.demo.coverage import seed_demo_coverage
 from cares.program.demo.program import seed_demo_members
+from cares.program.demo.quality import seed_demo_quality
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             # After the members' seeding: it may add synthetic coordinators, who are supervised
             # too (the dashboard's supervision check covers every active coordinator).
             around = seed_demo_coverage()
+            quality = seed_demo_quality()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("Demo program ready. Demo logins:"))
@@ -32,6 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Synthetic members: {members} wanted, {len(created)} created "
                               f"now (the others existed).")
         self.stdout.write(around.words())
+        self.stdout.write(quality.words())
         self.stdout.write(
             "Two-factor code for a demo login: "
             "DEBUG=1 .venv/bin/python manage.py demo_code director@demo.cares-kids.example")
