@@ -17,9 +17,11 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {
     "/worklist/": 20,  # with the renewals (PS VI.B.1.h) and hospital stays sections
     # /dashboard/: + the around-the-clock program checks (issue 17: number on file 1, roster,
-    # consultation hours and supervision 5) and the on-call line by month (target + 1 query).
-    "/dashboard/": 28,
-    "/dashboard/?period=year": 28,
+    # consultation hours and supervision 5) and the on-call line by month (target + 1 query);
+    # PS VII (issue 18): review requests 2, grievances 3 (targets, counts, open list), surveys
+    # 1-2 (2 when a round overlaps the period), outcomes 4 (episodes, stays, goals, contacts).
+    "/dashboard/": 39,
+    "/dashboard/?period=year": 39,
     "/dashboard/deadlines/?status=overdue": 13,
     "/dashboard/members/?state=enrolled": 12,
     "/dashboard/?export=compliance": 11,

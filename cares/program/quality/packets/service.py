@@ -11,6 +11,7 @@ from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change, audit_record
 from cares.base.toolkit import FieldProblem, not_future, refuse
 from cares.program.quality.packets.build import STEPS
+from cares.program.quality.tasks import make_record_packet
 from members.models import Member, RecordPacket, ReviewRequest
 
 
@@ -59,6 +60,4 @@ def audit_export(packet: RecordPacket, *, actor=None, what: str, request=None) -
 
 
 def _enqueue(packet_id: int) -> None:
-    from cares.program.quality.tasks import make_record_packet  # registers the task
-
     make_record_packet.delay(packet_id)
