@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cares.base.staff",
     "cares.base.audit",
     "cares.base.documents",
+    "cares.base.ops",
     "cares.deadlines",
     "cares.program.dashboards",
     "cares.program.interchange",
