@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cares.base.audit.models import Action
-from cares.base.audit.services import audit_change, audit_record
+from cares.base.audit.services import audit_change
 from cares.base.languages import language_name, validate_language_tag
 from cares.base.toolkit import FieldProblem, Refusal, refuse, save_and_audit
 from members.models import (
@@ -369,13 +369,6 @@ def export_table(survey: SurveyRound, *, with_text: bool):
         rows.append(cells)
         member_ids.append(response.member_id)
     return header, rows, member_ids
-
-
-def audit_export(survey: SurveyRound, *, rows: int, member_ids, with_text: bool, actor,
-                 request=None) -> None:
-    audit_record(action=Action.EXPORT, actor=actor, obj=survey, request=request, detail={
-        "table": "survey-responses", "rows": rows, "filters": {"round": survey.pk},
-        "free_text": with_text, "member_ids": sorted(set(member_ids))})
 
 
 # --- The program dashboard ----------------------------------------------------------------------

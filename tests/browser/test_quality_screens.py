@@ -24,7 +24,6 @@ from members.quality import grievances, surveys
 from members.quality import requests as rules
 from tests.factories import (
     PASSWORD,
-    MemberFactory,
     enrolled_member,
     finalized_care_plan,
     make_director,
@@ -83,7 +82,8 @@ def world():
     plan = finalized_care_plan(member, coordinator, on=today - timedelta(days=150))
     request = rules.request_create(
         reference="UR-2026-LONGREFERENCE-000123", kind="medical_necessity",
-        requester="MassHealth Office of Clinical Affairs", requester_contact="clinical@example.org",
+        requester="MassHealth Office of Clinical Affairs",
+        requester_contact="clinical@example.org",
         received_on=today - timedelta(days=5), due_on=today + timedelta(days=25),
         masshealth_ids=member.masshealth_id, asked="Everything since enrollment.",
         records_from=today - timedelta(days=180), records_to=today - timedelta(days=1),
@@ -111,7 +111,7 @@ def world():
                             actor=None, answers={questions[1]: 4, questions[2]: True,
                                                  questions[3]: "Call back sooner."})
     grievance = grievances.grievance_record(
-        received_on=today - timedelta(days=10), from_name="Parent Example", from_kind="family",
+        received_on=today - timedelta(days=2), from_name="Parent Example", from_kind="family",
         topic="coordination", description="No one returned my calls for two weeks.",
         masshealth_id=member.masshealth_id, actor=director.user)
     return {"director": director, "coordinator": coordinator, "member": member, "plan": plan,
@@ -168,7 +168,7 @@ def walk_quality(page, w, who: str, tmp_path) -> None:
 
 def walk_program(page, w, who: str) -> None:
     visit(page, reverse("dashboards:program"), f"{who}-dashboard")
-    for section in ("#review-requests", "#grievances", "#surveys", "#outcomes"):
+    for section in ("#review-requests", "#grievances", "#surveys-section", "#outcomes"):
         expect(page.locator(section)).to_be_visible()
     for name in ("stays", "goals", "contacts"):
         visit(page, reverse(f"dashboards:outcome_{name}"), f"{who}-outcome-{name}")

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from cares.base.audit.models import Action, AuditEvent
-from cares.program.dashboards.exports import cell
+from cares.base.exports import cell
 from cares.program.dashboards.views import PROGRAM_TABLES
 from tests.dashboards.conftest import coordinators
 from tests.factories import make_director, sign_in

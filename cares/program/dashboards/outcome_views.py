@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET
 from careplans.models import GoalAchievement
 from cares.base.access import VIEW_ALL_MEMBERS, VIEW_PROGRAM_DASHBOARD, may, permission_required
 from cares.base.audit.services import audit_members_listed
+from cares.base.exports import csv_export
 from cares.deadlines.rules import LATE, MET
 from cares.program.dashboards import outcomes
-from cares.program.dashboards.exports import csv_export
 from cares.program.dashboards.periods import Period, period_from_query
 from members.access import visible_members
 from members.coordination.models import StaySetting

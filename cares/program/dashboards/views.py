@@ -32,10 +32,10 @@ from cares.base.access import (
     permission_required,
 )
 from cares.base.audit.services import audit_members_listed
+from cares.base.exports import csv_export
 from cares.deadlines.rules import OVERDUE, RULES, STATUSES
 from cares.deadlines.statuses import AGES, COLUMNS, DUE_SOON_DAYS, LABELS
 from cares.program.dashboards import selectors, tables, worklist
-from cares.program.dashboards.exports import csv_export
 from cares.program.dashboards.on_call import on_call_summary, on_call_table
 from cares.program.dashboards.outcomes import outcomes_summary, outcomes_table
 from cares.program.dashboards.periods import KINDS, Period, neighbour, period_from_query

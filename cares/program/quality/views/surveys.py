@@ -5,12 +5,8 @@ page and in the export) need VIEW_SURVEY_TEXT. Rules: ``members.quality.surveys`
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -18,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cares.base.access import MANAGE_QUALITY, VIEW_SURVEY_TEXT, may, permission_required
+from cares.base.exports import csv_export
 from cares.base.languages import language_label
 from cares.base.toolkit import NOTHING_SAVED, form_flow
 from cares.program.quality.forms_surveys import (
@@ -29,9 +26,6 @@ from cares.program.quality.forms_surveys import (
 )
 from members.models import SurveyQuestion, SurveyRound
 from members.quality import survey_import, surveys
-
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @require_GET
@@ -142,13 +136,6 @@ def response_import(request, round_id: int):
                     *(f"q{q.position}" for q in survey.questions.order_by("position"))]})
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 @require_GET
 @permission_required(MANAGE_QUALITY)
 def survey_export(request, round_id: int):
@@ -157,16 +144,9 @@ def survey_export(request, round_id: int):
     survey = get_object_or_404(SurveyRound, pk=round_id)
     with_text = may(request.user, VIEW_SURVEY_TEXT)
     header, rows, member_ids = surveys.export_table(survey, with_text=with_text)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
-    surveys.audit_export(survey, rows=len(rows), member_ids=member_ids, with_text=with_text,
-                         actor=request.user, request=request)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="cares-survey-{survey.pk}-{timezone.localdate().isoformat()}.csv"')
-    return response
+    return csv_export(request, table="survey-responses", header=header, rows=rows,
+                      filters={"round": survey.pk}, member_ids=member_ids,
+                      detail={"free_text": with_text})
 
 
 urlpatterns = [

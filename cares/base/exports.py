@@ -1,4 +1,5 @@
-"""Every table of the worklist and the dashboard exports to CSV. Each export is one audit
+"""Every table of the worklist, the dashboard and the quality pages exports to CSV through
+``csv_export``, with spreadsheet formulas neutralized (``cell``). Each export is one audit
 event (``Action.EXPORT``): the table, its filters, the number of rows and, when the rows name
 members, their ids (never names), so the log answers "who exported this member"."""
 
@@ -38,8 +39,10 @@ def _is_number(text: str) -> bool:
 
 
 def csv_export(request, *, table: str, header: Sequence[str], rows: Iterable[Sequence],
-               filters: dict | None = None, member_ids: Iterable[int] = ()) -> HttpResponse:
-    """A CSV download of ``rows`` under ``header``, recorded in the audit log."""
+               filters: dict | None = None, member_ids: Iterable[int] = (),
+               detail: dict | None = None) -> HttpResponse:
+    """A CSV download of ``rows`` under ``header``, recorded in the audit log (``detail``:
+    more to record, e.g. whether free text was included)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -48,10 +51,10 @@ def csv_export(request, *, table: str, header: Sequence[str], rows: Iterable[Seq
         writer.writerow([cell(v) for v in row])
         count += 1
     ids = sorted({int(i) for i in member_ids if i is not None})
-    detail = {"table": table, "rows": count, "filters": filters or {}}
+    recorded = {**(detail or {}), "table": table, "rows": count, "filters": filters or {}}
     if ids:
-        detail["member_ids"] = ids
-    audit_record(action=Action.EXPORT, actor=request.user, detail=detail, request=request)
+        recorded["member_ids"] = ids
+    audit_record(action=Action.EXPORT, actor=request.user, detail=recorded, request=request)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="cares-{table}-{stamp}.csv"'
