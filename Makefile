@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEMBERS ?= 300
 
-.PHONY: run test install system-deps lint migrate demo bench bench-letters bench-packet clean
+.PHONY: run serve test install system-deps lint migrate demo bench bench-letters bench-packet clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,31 @@ run: install system-deps
 	@echo
 	DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) PATH=$(CURDIR)/$(BIN):$$PATH \
 		$(BIN)/honcho start -f Procfile
+
+# The production profile on one machine (issue 19; README, "Deploying"): CARES_ENV=production
+# against PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL), with SECRET_KEY and
+# ALLOWED_HOSTS set: migrate, collectstatic, `check --deploy`, then gunicorn, a prefork worker
+# for the default queue, one for the pdf queue, and beat (cares/deploy/Procfile.production).
+# TLS everywhere, or CARES_LOOPBACK_TRIAL=1 when everything is on 127.0.0.1 (a trial only).
+SERVE_ENV = CARES_ENV=production HOST=$(HOST) PORT=$(PORT)
+DEPLOY_FAIL_LEVEL = $(if $(filter 1 true yes on,$(CARES_LOOPBACK_TRIAL)),ERROR,WARNING)
+serve: install system-deps
+	@for name in DATABASE_URL CELERY_BROKER_URL SECRET_KEY ALLOWED_HOSTS; do \
+	  if [ -z "$${!name}" ]; then \
+	    echo "make serve: $$name is not set. It needs DATABASE_URL=postgres://... (PostgreSQL)," \
+	      "CELERY_BROKER_URL=rediss://... (Redis), SECRET_KEY and ALLOWED_HOSTS" \
+	      "(README, Deploying)." >&2; \
+	    exit 2; \
+	  fi; \
+	done
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(BIN)/python manage.py check --deploy --fail-level $(DEPLOY_FAIL_LEVEL)
+	@echo
+	@echo "CARES Kids (production profile) is starting on $${BIND:-$(HOST):$(PORT)}  (Ctrl-C stops all)"
+	@echo
+	$(SERVE_ENV) PATH=$(CURDIR)/$(BIN):$$PATH \
+		$(BIN)/honcho start -f cares/deploy/Procfile.production -d $(CURDIR)
 
 test: install system-deps
 	$(BIN)/ruff check .

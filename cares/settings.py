@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from cares.deploy.loopback import loopback_trial
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CARES_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -26,6 +28,10 @@ CARES_ENV = env.str("CARES_ENV", default="development")
 PRODUCTION = CARES_ENV == "production"
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when CARES_ENV=production.")
+# CARES_LOOPBACK_TRIAL=1: production on one machine without TLS (`make serve` for a trial).
+# Relaxes only TLS to PostgreSQL, Redis and SMTP and the HTTPS redirect, with a loud warning;
+# refused unless the web bind, the database, Redis and SMTP are all on loopback.
+LOOPBACK_TRIAL = PRODUCTION and loopback_trial(env.ENVIRON)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -71,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id (X-Request-ID) and one log line, redirects included.
+    "cares.base.ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cares.base.audit.middleware.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -123,7 +131,8 @@ if PRODUCTION:
     if "postgresql" not in _db["ENGINE"]:
         raise ImproperlyConfigured("Production runs on PostgreSQL (set DATABASE_URL).")
     # "require" encrypts but accepts any certificate: the server must be verified too.
-    if _db.get("OPTIONS", {}).get("sslmode") not in ("verify-ca", "verify-full"):
+    if not LOOPBACK_TRIAL and _db.get("OPTIONS", {}).get("sslmode") not in (
+            "verify-ca", "verify-full"):
         raise ImproperlyConfigured(
             "Production needs TLS to PostgreSQL with a verified certificate: add "
             "?sslmode=verify-full to DATABASE_URL.")
@@ -166,7 +175,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Transmission security (45 CFR 164.312(e)): HTTPS only, with HSTS, outside development.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION and not LOOPBACK_TRIAL)
+# Load balancers probe the health endpoints over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^health/(live|ready)$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -248,15 +259,63 @@ EMAIL_CONFIG = environ.Env.email_url_config(env.str("EMAIL_URL", default="") or 
 vars().update(EMAIL_CONFIG)
 # Every e-mail (break-glass notices to the director among them) leaves over verified TLS in
 # production: never the console (stdout, i.e. the logs), a file, or plain SMTP.
-if PRODUCTION and not (
+if PRODUCTION and not LOOPBACK_TRIAL and not (
         EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.smtp.EmailBackend"
         and (EMAIL_CONFIG.get("EMAIL_USE_TLS") or EMAIL_CONFIG.get("EMAIL_USE_SSL"))):
     raise ImproperlyConfigured(
         "Production sends e-mail only over TLS: set EMAIL_URL=smtp+tls://user:password@host:587 "
         "(or smtp+ssl://).")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cares@localhost")
+# A stuck SMTP server must not hold a worker until the task's time limit: give up (and retry).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Celery ---------------------------------------------------------------------------------
+# Delivery is at least once: a task's message is acknowledged only after the task ran, so a
+# worker that dies mid-task leaves it to be redelivered; every task is idempotent
+# (cares.base.toolkit.task). Two queues, so that a batch of letters never delays reminders:
+# "celery" (the default) and "pdf" (rendering). `make run` consumes both with one worker; the
+# production profile (cares/deploy/Procfile.production) runs a worker per queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"  # Celery's own name: messages queued before stay valid
+CARES_PDF_QUEUE = "pdf"
+# Routed by task name, so nothing here imports the floors below (names never change: beat's
+# schedule rows hold them). Every other task (deadlines, reminders, e-mails, drafts, pings,
+# beat's heartbeat) goes to the default queue.
+CELERY_TASK_ROUTES = {name: {"queue": CARES_PDF_QUEUE} for name in (
+    "notices.render_letters",         # draft PDFs, in chunks of notices.queue.CHUNK_SIZE
+    "notices.dispatch_letter",        # a released letter's final PDF
+    "notices.mailing_batch",          # the day's certified letters merged, carrier sheets
+    "quality.make_record_packet",     # a member's record packet
+)}
+# Each PDF document is rendered in a child process killed after this many seconds.
+CARES_PDF_TIMEOUT_SECONDS = env.int("PDF_TIMEOUT_SECONDS", default=30)
+_LETTER_CHUNK = 10  # notices.queue.CHUNK_SIZE (tests/ops/test_serve.py holds them equal)
+_PACKET_RENDER_SECONDS = 120  # quality.packets.build.RENDER_TIMEOUT_SECONDS (ditto)
+# Time limits, (soft, hard) seconds: at the soft limit the task gets SoftTimeLimitExceeded (it
+# rolls back and fails, the PDF child is killed); at the hard limit its process is killed and
+# replaced. A task that failed or timed out is acknowledged, never redelivered in a loop
+# (task_acks_on_failure_or_timeout, Celery's default); its retries are the toolkit's policy.
+_TIME_LIMITS = {
+    # Each letter of a chunk may take the whole PDF limit, plus the database work.
+    "notices.render_letters": _LETTER_CHUNK * CARES_PDF_TIMEOUT_SECONDS + 60,
+    "notices.dispatch_letter": CARES_PDF_TIMEOUT_SECONDS + 60,
+    "notices.mailing_batch": 2 * CARES_PDF_TIMEOUT_SECONDS + 240,
+    # Under the packet's stale-claim time (15 minutes), so a live claim is never taken over.
+    "quality.make_record_packet": _PACKET_RENDER_SECONDS + 180,
+    # The nightly sweep: 96 s for 20,000 members measured (README, Benchmarks); 18x that.
+    "cares.refresh_deadlines": 1800,
+}
+_DEFAULT_SOFT_LIMIT = 600  # any other task: e-mails, reminders, drafts, pings
+_GRACE = 30  # between the soft and the hard limit, to roll back and report
+CELERY_TASK_SOFT_TIME_LIMIT = _DEFAULT_SOFT_LIMIT
+CELERY_TASK_TIME_LIMIT = _DEFAULT_SOFT_LIMIT + _GRACE
+CELERY_TASK_ANNOTATIONS = {name: {"soft_time_limit": soft, "time_limit": soft + _GRACE}
+                           for name, soft in _TIME_LIMITS.items()}
+# Redis hands an unacknowledged message to another worker after the visibility timeout. It
+# must outlast the longest task (its hard limit) plus the longest countdown a worker holds a
+# message for before running it (a retry: at most 600 s, cares.base.toolkit.task and
+# notices.email_letter), or a task still running would be run twice. Now 2,730 s.
+_LONGEST_HOLD = max(CELERY_TASK_TIME_LIMIT, *(soft + _GRACE for soft in _TIME_LIMITS.values()))
+CARES_VISIBILITY_TIMEOUT = _LONGEST_HOLD + 600 + 300  # + the longest countdown + a margin
 _broker_dir = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -272,17 +331,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _default_results = f"file://{VAR_DIR / 'celery-results'}"
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
 else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CARES_VISIBILITY_TIMEOUT}
     _default_results = CELERY_BROKER_URL
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_default_results)
-if PRODUCTION and not all(url.startswith("rediss://") and "ssl_cert_reqs=required" in url
-                          for url in (CELERY_BROKER_URL, CELERY_RESULT_BACKEND)):
+if PRODUCTION and not LOOPBACK_TRIAL and not all(
+        url.startswith("rediss://") and "ssl_cert_reqs=required" in url
+        for url in (CELERY_BROKER_URL, CELERY_RESULT_BACKEND)):
     raise ImproperlyConfigured(
         "Production needs TLS to Redis: CELERY_BROKER_URL and CELERY_RESULT_BACKEND must use "
         "rediss:// (with ?ssl_cert_reqs=required).")
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_ACKS_LATE = True  # acknowledge after the task ran, not when it was received
+# A worker process killed mid-task (OOM, kill -9) puts the message back rather than losing it.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Each worker process holds one message at a time: a slow PDF never sits on messages another
+# process could run, and a crash leaves at most one message per process to redeliver.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# On a lost broker connection Redis puts the unacknowledged messages back at once; the tasks
+# still running are cancelled rather than run a second time beside their redelivered copy.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -290,14 +357,20 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Logging (never PHI: log ids, not names) --------------------------------------------------
+# "json": one JSON object per line with request_id and task_id (cares.base.ops.logs), for a log
+# shipper; "plain": one line of text. JSON is the default in production.
+CARES_LOG_FORMAT = env.str("CARES_LOG_FORMAT", default="json" if PRODUCTION else "plain")
+if CARES_LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("CARES_LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "cares.base.ops.logs.JsonFormatter"}},
     # Query strings, secret path segments (responder tokens) and MassHealth IDs are redacted:
     # on the loggers that print URLs (for every handler of theirs), and on the console.
     "filters": {"redact": {"()": "cares.base.logfilters.RedactSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": CARES_LOG_FORMAT,
                              "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
@@ -309,6 +382,12 @@ LOGGING = {
                                   "propagate": False, "filters": ["redact"]}},
 }
 
+# --- Health (cares.base.ops.health) -----------------------------------------------------------
+# Readiness calls beat stale when its heartbeat (every minute) is older than this.
+CARES_HEARTBEAT_MAX_AGE_SECONDS = env.int("CARES_HEARTBEAT_MAX_AGE_SECONDS", default=5 * 60)
+# Each readiness check (broker, result backend, storage, worker ping) answers within this.
+CARES_HEALTH_CHECK_TIMEOUT_SECONDS = env.float("CARES_HEALTH_CHECK_TIMEOUT_SECONDS", default=2.0)
+
 # Number of reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: none).
 CARES_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = CARES_TRUSTED_PROXY_COUNT or None
@@ -318,7 +397,6 @@ CARES_LICENSE_EXPIRY_WARNING_DAYS = 60
 CARES_BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 # How long a two-factor enrollment link from the program director stays valid (single use).
 CARES_ENROLLMENT_LINK_HOURS = env.int("ENROLLMENT_LINK_HOURS", default=72)
-CARES_PDF_TIMEOUT_SECONDS = env.int("PDF_TIMEOUT_SECONDS", default=30)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 
 # --- Letters (notices) ----------------------------------------------------------------------
@@ -327,7 +405,7 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 # default e-mail backend (EMAIL_URL; the console in development).
 _gateway = env.str("CARES_MAIL_GATEWAY", default="")
 CARES_MAIL_GATEWAY = env.email_url("CARES_MAIL_GATEWAY") if _gateway else None
-if PRODUCTION and not _gateway.startswith(("smtp+tls://", "smtp+ssl://")):
+if PRODUCTION and not LOOPBACK_TRIAL and not _gateway.startswith(("smtp+tls://", "smtp+ssl://")):
     raise ImproperlyConfigured(
         "Production sends letters (PHI) only through the program's secure mail gateway: set "
         "CARES_MAIL_GATEWAY=smtp+tls://user:password@gateway:587 (or smtp+ssl://).")

@@ -1,8 +1,10 @@
-"""Program-level pages: the landing page and a health check."""
+"""Program-level pages: the landing page and the health checks."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from cares.base.access import (
     MANAGE_STAFF,
@@ -12,6 +14,8 @@ from cares.base.access import (
     may,
     may_answer_consultations,
 )
+from cares.base.ops.health import OK, run_checks
+from cares.celery import app as celery_app
 
 
 def home(request):
@@ -33,5 +37,27 @@ def home(request):
 
 
 @login_not_required
+@never_cache
 def healthz(request):
+    """The original liveness probe (plain text), kept for existing monitors."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@never_cache
+@require_safe
+def health_live(request):
+    """Liveness: the process serves requests. Touches neither the database nor the broker."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def health_ready(request):
+    """Readiness: 200 when every check passes, else 503. The same answer for everyone (only
+    "ok" or "failing" per check); what failed and why is in the log (cares.health)."""
+    checks = run_checks(celery_app)
+    healthy = all(answer == OK for answer in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks},
+                        status=200 if healthy else 503)

@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, sign_in
 from tests.urlwalk import concrete, walk
 
 # Pages that must be reachable without signing in.
-PUBLIC = {"/accounts/login/", "/healthz", "/emergency/x/",
+PUBLIC = {"/accounts/login/", "/healthz", "/health/live", "/health/ready", "/emergency/x/",
           # The enrollment link is opened before signing in: it sends the visitor to sign-in
           # (tests/security/test_enrollment.py).
           "/accounts/enroll/"}

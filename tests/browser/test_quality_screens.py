@@ -5,10 +5,11 @@ refused import), grievances (acknowledged, then resolved), the dashboard section
 drill-downs and a goal's outcome; a care coordinator sees no Quality link, and records the
 outcome of a goal of their own member's ICP.
 
-Screenshots go to /tmp/quality-shots/ (and the artifacts directory)."""
+Screenshots go to artifacts/browser/quality-screens/ (or the directory in $QUALITY_SHOTS)."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,8 @@ from cares.base.documents.services import document_store
 from members.models import CareTeamMember, PacketStatus, RecordPacket
 from members.quality import grievances, surveys
 from members.quality import requests as rules
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_accessibility import axe_problems
 from tests.factories import (
     PASSWORD,
     enrolled_member,
@@ -32,13 +35,14 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/quality-shots")
+SHOTS = Path(os.environ.get("QUALITY_SHOTS", str(ARTIFACTS / "quality-screens")))
 # The outermost elements sticking out on the right, to say what to fix.
 TOO_WIDE = """() => [...document.querySelectorAll("main *")]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
           && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
   .slice(0, 5).map(e => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className)"""
 TOO_WIDE_PAGES: list[str] = []  # filled by look(), checked at the end of each walk
+AXE_PROBLEMS: list[str] = []  # axe-core's serious and critical findings, likewise
 WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 
@@ -51,6 +55,8 @@ def look(page, name: str, *, heading: str | re.Pattern | None = None) -> None:
     if heading is not None:
         expect(h1).to_contain_text(heading)
     page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
+    if name.startswith("director"):  # once per screen is enough: the director's walk
+        AXE_PROBLEMS.extend(axe_problems(page))
     page.set_viewport_size(PHONE)
     try:
         page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
@@ -100,14 +106,14 @@ def world():
         masshealth_ids=member.masshealth_id, asked="Contact notes.", actor=director.user)
     survey = surveys.round_create(
         title="Autumn family survey", period_start=today - timedelta(days=120),
-        period_end=today - timedelta(days=30), languages=["es"], actor=None, questions=[
+        period_end=today, languages=["es"], actor=None, questions=[
             {"id": None, "kind": "scale", "text": "How well did we coordinate care?",
              "translations": {"es": "¿Qué tan bien coordinamos?"}},
             {"id": None, "kind": "yes_no", "text": "Did we call back in time?"},
             {"id": None, "kind": "text", "text": "What could we do better?"}])
     questions = {q.position: q.pk for q in survey.questions.all()}
     surveys.response_record(round_id=survey.pk, member=member,
-                            received_on=today - timedelta(days=35), mode="paper", language="",
+                            received_on=today, mode="paper", language="",
                             actor=None, answers={questions[1]: 4, questions[2]: True,
                                                  questions[3]: "Call back sooner."})
     grievance = grievances.grievance_record(
@@ -120,10 +126,13 @@ def world():
 
 @pytest.fixture(autouse=True)
 def _fits_a_phone():
-    """Each page of the walk fits a phone's width (all the ones that do not, at the end)."""
+    """Each page of the walk fits a phone's width and axe-core finds no serious or critical
+    problem on it (all the pages that fail, at the end)."""
     TOO_WIDE_PAGES.clear()
+    AXE_PROBLEMS.clear()
     yield
     assert not TOO_WIDE_PAGES, "\n".join(TOO_WIDE_PAGES)
+    assert not AXE_PROBLEMS, "\n".join(AXE_PROBLEMS)
 
 
 def walk_quality(page, w, who: str, tmp_path) -> None:
@@ -138,6 +147,14 @@ def walk_quality(page, w, who: str, tmp_path) -> None:
     visit(page, reverse("quality:request_edit", args=[w["request"].pk]), f"{who}-request-edit")
     visit(page, reverse("quality:request_answer", args=[w["request"].pk]),
           f"{who}-request-answer", heading="Record the answer")
+    # From the hub, each part is a link away.
+    for name, url in (("Member record packets", "quality:packets"),
+                      ("Member experience surveys", "quality:surveys"),
+                      ("Grievances and complaints", "quality:grievances"),
+                      ("Review and documentation requests", "quality:requests")):
+        page.goto(reverse("quality:index"))
+        page.get_by_role("main").get_by_role("link", name=name).click()
+        expect(page).to_have_url(re.compile(re.escape(reverse(url)) + "$"))
     visit(page, reverse("quality:packets"), f"{who}-packets")
     visit(page, reverse("quality:packet", args=[w["packet"].pk]), f"{who}-packet")
     visit(page, reverse("quality:packet_add"), f"{who}-packet-add")

@@ -44,12 +44,15 @@ def test_a_real_worker_renders_letters(tmp_path):
            "PYTHONPATH": str(BASE_DIR), "PYTHONUNBUFFERED": "1"}
     # Tasks an earlier run queued and no worker took would reach this worker first.
     celery_app.control.purge()
+    with celery_app.connection_for_write() as conn:  # and the pdf queue (CELERY_TASK_ROUTES)
+        conn.default_channel.queue_purge("pdf")
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         # Prefork, as in production: each worker process warms WeasyPrint when it starts.
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "cares", "worker", "--pool=prefork",
-             "--concurrency=2", "-l", "info", "-n", f"letters-{uuid.uuid4().hex[:8]}@%h",
+             "--concurrency=2", "-Q", "celery,pdf", "-l", "info",
+             "-n", f"letters-{uuid.uuid4().hex[:8]}@%h",
              "--without-mingle", "--without-gossip", "--without-heartbeat"],
             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
 EXPECTED_TABLE = """
 home                                        302 302 302 302 302 302 200
 healthz                                     200 200 200 200 200 200 200
+health_live                                 200 200 200 200 200 200 200
+health_ready                                503 503 503 503 503 503 503
 login                                       302 302 302 302 302 302 302
 two_factor                                  302 302 302 302 302 302 302
 enroll                                      302 302 302 302 302 302 302

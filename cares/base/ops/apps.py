@@ -6,3 +6,8 @@ class OpsConfig(AppConfig):
     label = "ops"
     verbose_name = "Operations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cares.base.ops.logs import connect_signals
+
+        connect_signals()

@@ -89,8 +89,10 @@ def _answer_field(question: SurveyQuestion) -> forms.Field:
     label = f"{question.position}. {question.text}"
     help_text = " · ".join(question.translations.values())
     if question.kind == QuestionKind.SCALE:
+        # What 1 and 5 mean, before any translation of the question.
+        scale = " · ".join(filter(None, [str(QuestionKind.SCALE.label), help_text]))
         return forms.TypedChoiceField(label=label, choices=SCALE_CHOICES, coerce=int,
-                                      empty_value=None, required=False, help_text=help_text,
+                                      empty_value=None, required=False, help_text=scale,
                                       widget=forms.RadioSelect)
     if question.kind == QuestionKind.YES_NO:
         return forms.TypedChoiceField(label=label, choices=[("yes", _("Yes")), ("no", _("No"))],

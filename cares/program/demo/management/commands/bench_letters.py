@@ -74,7 +74,8 @@ def start_workers(processes: int):
     log = (settings.VAR_DIR / "worker.log").open("w")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "cares", "worker", "--pool=prefork",
-         f"--concurrency={processes}", "-l", "warning", "-n", f"bench-{os.getpid()}@%h",
+         f"--concurrency={processes}", "-Q", "celery,pdf", "-l", "warning",
+         "-n", f"bench-{os.getpid()}@%h",
          "--without-mingle", "--without-gossip", "--without-heartbeat"],
         cwd=settings.VAR_DIR, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
