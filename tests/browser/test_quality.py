@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from cares.program.quality.packets.build import make_packet
 from members.models import PacketStatus, RecordPacket, RequestStatus, ReviewRequest
+from members.quality.requests import request_create
 from tests.factories import PASSWORD, enrolled_member, make_director, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -129,3 +130,36 @@ def test_director_records_a_request_makes_the_packet_and_answers_it(
     expect(section.locator("[data-count='on-time']")).to_contain_text("1 answered on time")
     expect(section.locator("[data-count='open']")).to_contain_text("0 open now")
     expect(section.locator("[data-count='late']")).to_contain_text("0 answered late")
+
+
+def test_the_request_page_follows_its_packets_until_they_are_made(page, sign_in):
+    """Two members concerned: the request page shows each packet's progress while the worker
+    makes them and reloads itself, with both download links, once both are made."""
+    today = timezone.localdate()
+    director = make_director()
+    coordinator = make_staff("care_coordinator")
+    members = [enrolled_member(coordinator, referral_date=today - timedelta(days=200),
+                               legal_first_name=first, legal_last_name="Quillfeather")
+               for first in ("Ysolde", "Bram")]
+    review_request = request_create(
+        reference="MN-7", kind="medical_necessity", requester="MassHealth",
+        received_on=today - timedelta(days=1), due_on=today + timedelta(days=20),
+        asked="The record since enrollment.", masshealth_ids=[m.masshealth_id for m in members],
+        records_from=today - timedelta(days=180), records_to=today, actor=director.user)
+
+    sign_in(director.user.email, PASSWORD)
+    page.goto(f"/quality/requests/{review_request.pk}/")
+    page.get_by_role("button", name="Make the record packets").click()
+    cells = page.locator("#record-packets [data-packet-status-url]")
+    expect(cells).to_have_count(2)
+    expect(cells.first).to_contain_text("Waiting for the worker (0 /")
+    first, second = RecordPacket.objects.filter(request=review_request).order_by("pk")
+    assert make_packet(first.pk) == "made"
+    # One made: its row says so, the page waits for the other.
+    expect(page.locator("#record-packets")).to_contain_text("Ready", timeout=15_000)
+    expect(page.locator("#record-packets").get_by_role("link", name="Download PDF")) \
+        .to_have_count(0)
+    assert make_packet(second.pk) == "made"
+    # Both made: the page reloads itself with both download links.
+    expect(page.locator("#record-packets").get_by_role("link", name="Download PDF")) \
+        .to_have_count(2, timeout=15_000)
