@@ -106,8 +106,9 @@ def make_packet(packet_id: int) -> str:
 
 @transaction.atomic
 def _seal(packet_id: int, claimed: datetime, pdf: bytes, seconds: float) -> str:
-    packet = RecordPacket.objects.select_for_update().select_related("member", "requested_by") \
-        .get(pk=packet_id)
+    # of=self: requested_by may be empty (a LEFT JOIN), which PostgreSQL cannot lock.
+    packet = RecordPacket.objects.select_for_update(of=("self",)) \
+        .select_related("member", "requested_by").get(pk=packet_id)
     if packet.status != PacketStatus.RUNNING or packet.started_at != claimed:
         return "skipped"  # ready already, or taken over by another worker
     packet.document = document_store(
