@@ -57,6 +57,16 @@ def member_search(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
     return qs
 
 
+def member_with_id(text: str | None, among: QuerySet[Member] | None = None) -> Member | None:
+    """The member (of ``among``, by default all) whose MassHealth ID is ``text`` as typed,
+    spaces and dashes ignored ("9000 0000 0060"); ``None`` for an empty or unknown ID."""
+    masshealth_id = re.sub(r"[\s-]", "", text or "")
+    if not masshealth_id:
+        return None
+    return (Member.objects.all() if among is None else among).filter(
+        masshealth_id=masshealth_id).first()
+
+
 def scopes_for(user) -> tuple[str, ...]:
     return SCOPES if may(user, VIEW_ALL_MEMBERS) else ("mine", "team")
 

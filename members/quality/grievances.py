@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from cares.base.staff.models import Program
 from cares.base.toolkit import FieldProblem, Refusal, not_future, save_and_audit
 from members.models import Grievance, GrievanceFrom, GrievanceTopic, Member
+from members.selectors import member_with_id
 
 # Open grievances listed on the dashboard (the oldest, so the latest, first); the page
 # ``quality:grievances`` has all of them.
@@ -126,10 +127,9 @@ def grievance_state(grievance: Grievance, targets: GrievanceTargets,
 def _member(masshealth_id: str, problems: list[str]) -> Member | None:
     """The member with this MassHealth ID (none when left empty); an unknown ID is refused
     next to the field."""
-    masshealth_id = (masshealth_id or "").strip()
-    if not masshealth_id:
+    if not (masshealth_id or "").strip():
         return None
-    member = Member.objects.filter(masshealth_id=masshealth_id).first()
+    member = member_with_id(masshealth_id)
     if member is None:
         problems.append(FieldProblem(_("No member has this MassHealth ID."), "masshealth_id"))
     return member

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.access import visible_members
+from members.selectors import member_with_id
 
 
 class PacketForm(forms.Form):
@@ -22,8 +23,7 @@ class PacketForm(forms.Form):
         self.user = user
 
     def clean_member(self):
-        masshealth_id = "".join(self.cleaned_data["member"].split())
-        member = visible_members(self.user).filter(masshealth_id=masshealth_id).first()
+        member = member_with_id(self.cleaned_data["member"], visible_members(self.user))
         if member is None:
             raise forms.ValidationError(_("No member has that MassHealth ID."))
         return member

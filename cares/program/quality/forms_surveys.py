@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from cares.base.documents.uploads import read_upload
 from cares.base.languages import LANGUAGES, language_label, language_tag
 from cares.base.staff.forms import DATE_INPUT
-from members.models import Member, QuestionKind, ResponseMode, SurveyQuestion
+from members.models import QuestionKind, ResponseMode, SurveyQuestion
+from members.selectors import member_with_id
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 SCALE_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -122,8 +123,7 @@ class ResponseForm(forms.Form):
             self.fields[f"q{question.position}"] = _answer_field(question)
 
     def clean_member(self):
-        digits = "".join(c for c in self.cleaned_data["member"] if c.isdigit())
-        member = Member.objects.filter(masshealth_id=digits).first() if digits else None
+        member = member_with_id(self.cleaned_data["member"])
         if member is None:
             raise forms.ValidationError(_("No member has this MassHealth ID."))
         return member
