@@ -39,6 +39,9 @@ class Deadline(models.Model):
                          condition=models.Q(status__in=["open", "overdue"])),
             models.Index(fields=["member", "due"]),
             models.Index(fields=["rule", "due"]),
+            # Covers the overdue reads (by rule and age, by caseload): read from the index alone.
+            models.Index(fields=["status", "due", "rule", "member"], name="deadline_open_covering",
+                         condition=models.Q(status__in=["open", "overdue"])),
         ]
 
     def __str__(self) -> str:
@@ -68,3 +71,36 @@ class ReminderDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day}"
+
+
+class Computation(models.Model):
+    """When a subject's stored deadlines were last computed, and what the nightly sweep needs
+    to know to leave them alone until then (issue 20): ``wake_on``, the first later date on
+    which one of the subject's facts takes effect (a record dated in the future, a birthday
+    that starts a rule), before which only the calendar changes their rows (open past due is
+    overdue, done set-based); ``basis``, the rule book's version and the program's lengths they
+    were computed with. No row (or a deleted one) marks the subject for recomputation by the
+    next sweep."""
+
+    computed_on = models.DateField()
+    wake_on = models.DateField(null=True, blank=True)
+    basis = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class MemberComputation(Computation):
+    member = models.OneToOneField("members.Member", on_delete=models.CASCADE,
+                                  primary_key=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} computed as of {self.computed_on}"
+
+
+class StaffComputation(Computation):
+    staff = models.OneToOneField("staff.StaffProfile", on_delete=models.CASCADE,
+                                 primary_key=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"staff {self.staff_id} computed as of {self.computed_on}"

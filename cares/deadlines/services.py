@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cares.base.staff.models import StaffProfile
 from cares.base.staff.selectors import program_check_results
+from cares.deadlines import computations
 from cares.deadlines.facts import (
     chunked,
     consult_facts,
@@ -21,9 +22,12 @@ from cares.deadlines.facts import (
     staff_with_records,
     subject_key,
 )
-from cares.deadlines.lengths import program_lengths
+from cares.deadlines.lengths import ProgramLengths, program_lengths
 from cares.deadlines.models import Deadline as DeadlineRow
+from cares.deadlines.models import MemberComputation, StaffComputation
 from cares.deadlines.rules import (
+    OPEN,
+    OVERDUE,
     Deadline,
     compute_consults,
     compute_member,
@@ -121,15 +125,15 @@ STORED_FIELDS = ("member_id", "staff_id", "ref", "start", "due", "status", "sati
                  "satisfied_ref", "exception_reason")
 
 
-def _row(item: SubjectDeadline, as_of: date) -> DeadlineRow:
-    d = item.deadline
-    is_member = item.kind == "member"
+def _row(kind: str, subject_id: int, episode_id: int | None, d: Deadline,
+         as_of: date) -> DeadlineRow:
+    is_member = kind == "member"
     return DeadlineRow(
-        member_id=item.subject.pk if is_member else None,
-        staff_id=None if is_member else item.subject.pk,
-        subject_key=f"{'m' if is_member else 's'}{item.subject.pk}",
+        member_id=subject_id if is_member else None,
+        staff_id=None if is_member else subject_id,
+        subject_key=f"{'m' if is_member else 's'}{subject_id}",
         rule=d.rule,
-        cycle_key=f"e{item.episode_id or 0}/c{d.cycle}/r{d.ref or ''}",
+        cycle_key=f"e{episode_id or 0}/c{d.cycle}/r{d.ref or ''}",
         ref=d.ref or "", start=d.start, due=d.due, status=d.status,
         satisfied_on=d.satisfied_on, satisfied_ref=d.satisfied_ref or "",
         exception_reason=d.exception, computed_on=as_of,
@@ -169,35 +173,90 @@ def refresh_staff_deadlines(staff_id: int) -> dict[str, int]:
     return refresh_deadlines(member_ids=[], staff_ids=[staff_id])
 
 
-def refresh_deadlines(*, as_of: date | None = None, member_ids: list[int] | None = None,
-                      include_staff: bool = True, staff_ids: list[int] | None = None,
-                      chunk_size: int = 2000) -> dict[str, int]:
-    """Recompute the stored deadlines (all, or some members'). Running it twice changes
-    nothing; the number of queries grows with the number of chunks, not of members."""
-    as_of = as_of or timezone.localdate()
-    totals = {"created": 0, "updated": 0, "deleted": 0}
-    lengths = program_lengths()
-    ids = member_ids if member_ids is not None else list(
-        Member.objects.order_by("pk").values_list("pk", flat=True))
+def _member_chunk(chunk: list[int], as_of: date, lengths: ProgramLengths
+                  ) -> tuple[list[DeadlineRow], dict[int, date | None]]:
+    """The stored rows of these members on ``as_of`` and each one's wake-up day."""
+    rows: list[DeadlineRow] = []
+    wakes: dict[int, date | None] = {}
+    for member in members_with_records(Member.objects.filter(pk__in=chunk)):
+        episodes = episode_facts(member)
+        rows.extend(_row("member", member.pk, e.pk, d, as_of)
+                    for e, facts in episodes
+                    for d in compute_member(facts, as_of, lengths=lengths))
+        wakes[member.pk] = computations.wake_on((f for _e, f in episodes), as_of)
+    return rows, wakes
+
+
+def _refresh_members(ids: list[int], as_of: date, lengths: ProgramLengths,
+                     chunk_size: int, totals: dict[str, int]) -> None:
+    digest = computations.basis(lengths)
     for chunk in chunked(ids, chunk_size):
-        rows = [_row(SubjectDeadline("member", m, e.pk, d), as_of)
-                for m in members_with_records(Member.objects.filter(pk__in=chunk))
-                for e, facts in episode_facts(m)
-                for d in compute_member(facts, as_of, lengths=lengths)]
-        existing = {(s.subject_key, s.rule, s.cycle_key): s
-                    for s in DeadlineRow.objects.filter(member_id__in=chunk)}
-        for k, v in _sync(rows, existing, as_of).items():
-            totals[k] += v
-    if include_staff:
+        with transaction.atomic():
+            rows, wakes = _member_chunk(chunk, as_of, lengths)
+            existing = {(s.subject_key, s.rule, s.cycle_key): s
+                        for s in DeadlineRow.objects.filter(member_id__in=chunk)}
+            for k, v in _sync(rows, existing, as_of).items():
+                totals[k] += v
+            computations.record(MemberComputation, wakes, as_of, digest)
+
+
+def _refresh_staff(staff_ids: list[int] | None, as_of: date, lengths: ProgramLengths,
+                   totals: dict[str, int]) -> None:
+    with transaction.atomic():
         staff = staff_with_records(
             None if staff_ids is None else StaffProfile.objects.filter(pk__in=staff_ids))
-        rows = [_row(SubjectDeadline("staff", p, None, d), as_of)
-                for p in staff for d in staff_deadlines(p, as_of)]
+        rows, wakes = [], {}
+        for profile in staff:
+            rows.extend(_row("staff", profile.pk, None, d, as_of)
+                        for d in staff_deadlines(profile, as_of))
+            wakes[profile.pk] = computations.wake_on(
+                [staff_facts(profile), consult_facts(profile)], as_of)
         stored = DeadlineRow.objects.filter(staff__isnull=False)
         if staff_ids is not None:
             stored = stored.filter(staff_id__in=staff_ids)
         existing = {(s.subject_key, s.rule, s.cycle_key): s for s in stored}
         for k, v in _sync(rows, existing, as_of).items():
             totals[k] += v
+        computations.record(StaffComputation, wakes, as_of, computations.basis(lengths))
+
+
+def refresh_deadlines(*, as_of: date | None = None, member_ids: list[int] | None = None,
+                      include_staff: bool = True, staff_ids: list[int] | None = None,
+                      chunk_size: int = 2000) -> dict[str, int]:
+    """Recompute the stored deadlines in full (all, or some members'): ``refresh_deadlines
+    --all``, the services (one member) and the import. Running it twice changes nothing; the
+    number of queries grows with the number of chunks, not of members."""
+    as_of = as_of or timezone.localdate()
+    totals = {"created": 0, "updated": 0, "deleted": 0}
+    lengths = program_lengths()
+    ids = member_ids if member_ids is not None else list(
+        Member.objects.order_by("pk").values_list("pk", flat=True))
+    _refresh_members(ids, as_of, lengths, chunk_size, totals)
+    if include_staff:
+        _refresh_staff(staff_ids, as_of, lengths, totals)
     logger.info("refresh_deadlines as of %s: %s", as_of, totals)
+    return totals
+
+
+def nightly_sweep(*, as_of: date | None = None, chunk_size: int = 2000) -> dict[str, int]:
+    """The nightly sweep: open deadlines past due become overdue in one UPDATE of the stored
+    rows; the members and staff whose facts take effect by today (or that were never computed,
+    or were computed with other lengths) are recomputed (``cares.deadlines.computations``).
+    Gives the rows a full ``refresh_deadlines`` would; the number of queries does not grow
+    with the number of members."""
+    as_of = as_of or timezone.localdate()
+    lengths = program_lengths()
+    digest = computations.basis(lengths)
+    totals = {"created": 0, "updated": 0, "deleted": 0}
+    with transaction.atomic():
+        totals["overdue"] = DeadlineRow.objects.filter(status=OPEN, due__lt=as_of).update(
+            status=OVERDUE, computed_on=as_of)
+    ids = computations.stale(MemberComputation, Member.objects.all(), as_of, digest)
+    staff_ids = computations.stale(StaffComputation, StaffProfile.objects.all(), as_of, digest)
+    totals["members recomputed"] = len(ids)
+    totals["staff recomputed"] = len(staff_ids)
+    _refresh_members(ids, as_of, lengths, chunk_size, totals)
+    if staff_ids:
+        _refresh_staff(staff_ids, as_of, lengths, totals)
+    logger.info("nightly sweep as of %s: %s", as_of, totals)
     return totals

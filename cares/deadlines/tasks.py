@@ -8,14 +8,15 @@ import logging
 
 from cares.base.toolkit import task
 from cares.deadlines.reminders import send_reminders
-from cares.deadlines.services import refresh_deadlines
+from cares.deadlines.services import nightly_sweep
 
 logger = logging.getLogger(__name__)
 
 
 @task("cares.refresh_deadlines")
 def refresh_deadlines_task() -> dict:
-    totals = refresh_deadlines()
+    """The nightly sweep (``services.nightly_sweep``): recomputes only what can have changed."""
+    totals = nightly_sweep()
     logger.info("refresh_deadlines task: %s", totals)
     return totals
 

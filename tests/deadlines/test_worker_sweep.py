@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 
 from cares.celery import app as celery_app
+from cares.deadlines.computations import forget
 from cares.deadlines.models import Deadline
 from cares.deadlines.tasks import refresh_deadlines_task
 from tests.factories import enrolled_member, make_staff
@@ -28,6 +29,7 @@ def test_real_worker_runs_the_sweep(tmp_path):
     coordinator = make_staff("care_coordinator")
     member = enrolled_member(coordinator)
     Deadline.objects.all().delete()
+    forget(member_ids=[member.pk])  # changed outside the services: marked for the next sweep
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,

@@ -24,12 +24,15 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from cares.base.staff.models import StaffProfile
 from cares.deadlines.statuses import AGES
 from cares.program.dashboards import selectors, worklist
 from cares.program.dashboards.periods import Period
@@ -40,21 +43,91 @@ from cares.program.dashboards.worklist import (
     SOON_DAYS,
     born_between,
 )
+from cares.program.demo.accounts import demo_totp_device
 from members.models import Episode
 
 
 @dataclass
 class Measure:
+    """One workload beside its floor, measured in the same run. ``goal``: the largest ratio
+    the program accepts (issue 20), None when there is none; ``peak_rss_mb``: the peak
+    resident memory of the process that ran the workload, when it ran in its own."""
+
     name: str
     median_ms: float
     queries: int
     baseline_ms: float
     baseline_queries: int
     same_numbers: bool | None
+    baseline: str = "one SQL query"
+    goal: float | None = None
+    peak_rss_mb: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.median_ms / self.baseline_ms if self.baseline_ms else float("inf")
+
+    @property
+    def within_goal(self) -> bool | None:
+        return None if self.goal is None else self.ratio <= self.goal
+
+
+@dataclass
+class Context:
+    """What every workload of ``make bench`` is given."""
+
+    today: date
+    members: int
+    runs: int = 7
+    sweep_runs: int = 3
+    clients: dict = field(default_factory=dict)
+
+    def client(self, key: str) -> Client:
+        """A client signed in as the demo staff member ``key`` (made once per run)."""
+        if key not in self.clients:
+            self.clients[key] = client_for(key)
+        return self.clients[key]
+
+
+def client_for(key: str) -> Client:
+    """A test client signed in as the demo staff member ``key``, with both factors."""
+    profile = StaffProfile.objects.select_related("user").get(key=key)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(profile.user)
+    session = client.session  # signed in with both factors, as after a real sign-in
+    session[DEVICE_ID_SESSION_KEY] = demo_totp_device(profile.user).persistent_id
+    session.save()
+    return client
+
+
+def page(client: Client, url: str):
+    """A timed page load that must succeed."""
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+    return get
+
+
+def table(results: list[Measure]) -> str:
+    """The printed table: each workload beside its floor, the ratio and the goal."""
+    header = (f"{'workload':<22}{'median ms':>11}{'queries':>9}{'floor ms':>10}"
+              f"{'f. queries':>11}{'ratio':>8}{'goal':>7}{'peak MB':>9}  same  floor")
+    lines = [header, "-" * len(header)]
+    for r in results:
+        same = {True: "yes", False: "NO", None: "-"}[r.same_numbers]
+        goal = "-" if r.goal is None else f"{r.goal:g}x"
+        if r.within_goal is False:
+            goal += "!"
+        rss = "-" if r.peak_rss_mb is None else f"{r.peak_rss_mb:.0f}"
+        lines.append(f"{r.name:<22}{r.median_ms:>11.1f}{r.queries:>9}{r.baseline_ms:>10.1f}"
+                     f"{r.baseline_queries:>11}{r.ratio:>7.1f}x{goal:>7}{rss:>9}  {same:<4}  "
+                     f"{r.baseline}")
+    return "\n".join(lines)
+
+
+def as_dict(r: Measure) -> dict:
+    return {**vars(r), "ratio": round(r.ratio, 2), "within_goal": r.within_goal}
 
 
 def timed(fn: Callable[[], object], runs: int) -> tuple[float, int, object]:
@@ -225,6 +298,9 @@ SWEEP_INPUTS = (
     ("members_monitoringreview", "reviewed_on"), ("members_servicereferral", "scheduled_on"),
     ("members_referralfollowup", "followed_up_on"), ("members_transitionplan", "recorded_on"),
     ("notices_letter", "sent_on"), ("staff_training", "completed"),
+    ("members_contact", "contact_at"), ("members_hospitalstay", "admitted_on"),
+    ("members_referralinquiry", "received_on"), ("members_referralnotice", "sent_on"),
+    ("members_consultationrequest", "requested_at"),
 )
 
 

@@ -1,0 +1,68 @@
+"""``make bench``: the dashboard, the worklist and the member page, each through the whole
+stack (the test client with a signed-in user, so middleware, sessions, permissions, templates
+and audit writes count), beside its floor measured in the same run."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from cares.base.staff.models import StaffProfile
+from cares.deadlines.models import Deadline
+from cares.program.dashboards.periods import period_of
+from cares.program.demo import bench
+from cares.program.demo.bench import Context, Measure, page
+
+
+def measure_dashboard(ctx: Context) -> list[Measure]:
+    """The director's dashboard beside one UNION ALL query giving the same numbers."""
+    period = period_of("month", ctx.today)
+    ms, queries, _response = bench.timed(page(ctx.client("director"), "/dashboard/"), ctx.runs)
+    base_ms, base_q, numbers = bench.timed(
+        lambda: bench.dashboard_baseline(period, ctx.today), ctx.runs)
+    return [Measure("dashboard", ms, queries, base_ms, base_q,
+                    numbers == bench.dashboard_numbers(period, ctx.today),
+                    baseline="one SQL query, same numbers", goal=1.5)]
+
+
+FLOOR_URL = "/accounts/session/"  # cares.base.sessions.session_view
+FLOOR = f"signed-in page {FLOOR_URL}"
+
+
+def measure_floor(client, runs: int) -> tuple[float, int]:
+    """The floor of a page (issue 20): a signed-in page through the same middleware, sign-in
+    and second-factor checks, that reads nothing else and renders a tiny template."""
+    ms, queries, _response = bench.timed(page(client, FLOOR_URL), runs)
+    return ms, queries
+
+
+def measure_worklist(ctx: Context) -> list[Measure]:
+    """A coordinator's worklist beside the floor page (goal: 2x), and beside one query
+    giving its counts."""
+    coordinator = StaffProfile.objects.select_related("user").get(key="coordinator")
+    client = ctx.client("coordinator")
+    floor_ms, floor_q = measure_floor(client, ctx.runs)
+    ms, queries, _response = bench.timed(page(client, "/worklist/"), ctx.runs)
+    base_ms, base_q, numbers = bench.timed(
+        lambda: bench.worklist_baseline(coordinator.pk, ctx.today), ctx.runs)
+    same = tuple(numbers) == bench.worklist_numbers(coordinator.user, ctx.today)
+    return [Measure("worklist", ms, queries, floor_ms, floor_q, same, baseline=FLOOR, goal=2),
+            Measure("worklist (SQL)", ms, queries, base_ms, base_q, same,
+                    baseline="one SQL query, same numbers")]
+
+
+def measure_member_page(ctx: Context) -> list[Measure]:
+    """The member page of the member with the most deadlines beside the floor page (goal:
+    2x), and beside one query giving the member, their episode and deadlines by status."""
+    member_id = (Deadline.objects.filter(member__isnull=False).values("member")
+                 .annotate(n=Count("pk")).order_by("-n", "member")[0]["member"])
+    client = ctx.client("director")
+    floor_ms, floor_q = measure_floor(client, ctx.runs)
+    ms, queries, _response = bench.timed(page(client, f"/members/{member_id}/"), ctx.runs)
+    base_ms, base_q, numbers = bench.timed(lambda: bench.member_baseline(member_id), ctx.runs)
+    stored = dict(Deadline.objects.filter(member_id=member_id).values_list("status")
+                  .annotate(n=Count("pk")))
+    same = dict(numbers) == stored
+    return [Measure("member page", ms, queries, floor_ms, floor_q, same, baseline=FLOOR,
+                    goal=2),
+            Measure("member page (SQL)", ms, queries, base_ms, base_q, same,
+                    baseline="one SQL query, same numbers")]
