@@ -66,20 +66,39 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# The worklist, the dashboard, the member page and the nightly sweep on a large program:
-# BENCH_MEMBERS synthetic members in a scratch database (var/bench/bench.sqlite3, or
-# <name>_bench beside the PostgreSQL database of DATABASE_URL), each timed beside one
-# hand-written SQL query that gives the same numbers. Figures in README.md, "Benchmarks".
+# Issue 20: every workload beside its floor, measured in the same run, on SQLite and then on
+# PostgreSQL (BENCH_PG_URL; skipped with a message when no server answers): the dashboard, the
+# worklist, the member page, the nightly sweep and `refresh_deadlines --all` on BENCH_MEMBERS
+# synthetic members (manage.py bench), then import_caseload and compliance_report on synthetic
+# caseload files of IMPORT_MEMBERS members (manage.py bench_interchange). Each in a scratch
+# database (var/bench/*.sqlite3, or <name>_bench / <name>_interchange beside BENCH_PG_URL's),
+# dropped after; the configured database is never touched. Figures in var/bench/*.json and
+# README.md, "Benchmarks".
 BENCH_MEMBERS ?= 20000
+IMPORT_MEMBERS ?= 1000,5000
+BENCH_PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/cares)
+BENCH_ENV = env -u DATABASE_URL DEBUG=1
 bench: install
-	DEBUG=1 $(BIN)/python manage.py bench --members $(BENCH_MEMBERS)
+	$(BENCH_ENV) $(BIN)/python manage.py bench --members $(BENCH_MEMBERS)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_interchange --members $(IMPORT_MEMBERS)
+	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" \
+	    "$(BENCH_PG_URL)" 2>/dev/null; then \
+	  $(BENCH_ENV) DATABASE_URL="$(BENCH_PG_URL)" $(BIN)/python manage.py bench --members $(BENCH_MEMBERS) && \
+	  $(BENCH_ENV) DATABASE_URL="$(BENCH_PG_URL)" $(BIN)/python manage.py bench_interchange --members $(IMPORT_MEMBERS); \
+	else \
+	  echo "make bench: no PostgreSQL answers at BENCH_PG_URL=$(BENCH_PG_URL); measured SQLite only."; \
+	fi
 
-# Letter rendering (issue 8): a minimal WeasyPrint page as the baseline, the median ms per
-# letter in English and Chinese, and a batch of LETTERS letters on WORKERS worker processes.
+# Letter rendering (issues 8, 20): the floor (a minimal WeasyPrint page) and the median ms per
+# letter in English and Chinese in the same rounds, their ratios (Chinese / English: goal 2) and
+# peak RSS, and a batch of LETTERS letters (0: none) on WORKERS worker processes; figures in
+# var/bench/letters-<vendor>.json. PostgreSQL: LETTERS_DATABASE_URL=postgres://.../<throw-away>.
 LETTERS ?= 500
 WORKERS ?= 2
+LETTERS_DATABASE_URL ?=
 bench-letters: install system-deps
-	$(BIN)/python -m cares.program.demo.bench_letters --letters $(LETTERS) --workers $(WORKERS)
+	$(BIN)/python -m cares.program.demo.bench_letters --letters $(LETTERS) --workers $(WORKERS) \
+		$(if $(LETTERS_DATABASE_URL),--database-url $(LETTERS_DATABASE_URL))
 
 # One member with five years of history, made in a transaction that is rolled back: the record
 # packet's time, pages and queries beside the ICP PDF's (issue 18: under 10 s).

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cares.base.staff.models import StaffProfile
 from cares.base.staff.selectors import program_check_results
 from cares.deadlines import computations
+from cares.deadlines.bulk_facts import member_facts_in_bulk
 from cares.deadlines.facts import (
     chunked,
     consult_facts,
@@ -178,12 +179,12 @@ def _member_chunk(chunk: list[int], as_of: date, lengths: ProgramLengths
     """The stored rows of these members on ``as_of`` and each one's wake-up day."""
     rows: list[DeadlineRow] = []
     wakes: dict[int, date | None] = {}
-    for member in members_with_records(Member.objects.filter(pk__in=chunk)):
-        episodes = episode_facts(member)
-        rows.extend(_row("member", member.pk, e.pk, d, as_of)
-                    for e, facts in episodes
+    for member in member_facts_in_bulk(chunk):
+        rows.extend(_row("member", member.member_id, episode_id, d, as_of)
+                    for episode_id, facts in member.episodes
                     for d in compute_member(facts, as_of, lengths=lengths))
-        wakes[member.pk] = computations.wake_on((f for _e, f in episodes), as_of)
+        wakes[member.member_id] = computations.wake_on(
+            (facts for _e, facts in member.episodes), as_of)
     return rows, wakes
 
 
