@@ -5,6 +5,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from cares import views
+from cares.base.sessions import session_view
 from cares.base.signin import enroll_view, two_factor_view
 from cares.program.dashboards.audit_log import audit_log_view
 from members.break_glass import break_glass_view
@@ -21,6 +22,7 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor_view, name="two_factor"),
     path("accounts/enroll/", enroll_view, name="enroll"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/session/", session_view, name="session"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(),
          name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),

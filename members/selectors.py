@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +17,10 @@ from members.coordination.selectors import coordination_detail, coordination_eve
 from members.models import (
     APPROACHING_21,
     CareTeamMember,
+    EligibilityEvaluation,
     Episode,
     EpisodeStatus,
+    EpisodeStatusChange,
     Member,
     Provider,
     Removal,
@@ -138,16 +140,23 @@ def member_detail(member: Member) -> dict:
     episodes = list(
         member.episodes.select_related("primary_contact__user", "referring_contact",
                                        "engagement", "removal")
-        .prefetch_related("evaluations__evaluator__user", "status_changes__changed_by")
+        .prefetch_related(
+            Prefetch("evaluations", queryset=EligibilityEvaluation.objects.select_related(
+                "evaluator__user")),
+            Prefetch("status_changes", queryset=EpisodeStatusChange.objects.select_related(
+                "changed_by")))
     )
+    # every membership, past ones for the timeline (``_care_team_events``)
+    memberships = list(CareTeamMember.objects.filter(member=member)
+                       .select_related("staff__user"))
     return {
         "episodes": episodes,
         "episode": episodes[0] if episodes else None,
         "guardians": list(member.guardians.all()),
         "contacts": list(member.contacts.select_related("provider")),
         "releases": list(member.releases.select_related("provider")),
-        "care_team": list(member.care_team.filter(until__isnull=True)
-                          .select_related("staff__user")),
+        "care_team": [m for m in memberships if m.until is None],
+        "memberships": memberships,
         "coordination": coordination_detail(member, today()),
     }
 
@@ -169,7 +178,9 @@ def member_timeline(member: Member, detail: dict | None = None, *,
     events.extend(_release_events(detail["releases"]))
     coordination = detail.get("coordination") or coordination_detail(member, today())
     events.extend(coordination_events(coordination, clinical=clinical))
-    events.extend(_care_team_events(member))
+    memberships = detail["memberships"] if "memberships" in detail else \
+        CareTeamMember.objects.filter(member=member).select_related("staff__user")
+    events.extend(_care_team_events(memberships))
     return sorted(events, key=lambda e: e.sort_key, reverse=True)
 
 
@@ -249,9 +260,9 @@ def _release_events(releases) -> list[TimelineEvent]:
     return events
 
 
-def _care_team_events(member: Member) -> list[TimelineEvent]:
+def _care_team_events(memberships) -> list[TimelineEvent]:
     events = []
-    for membership in CareTeamMember.objects.filter(member=member).select_related("staff__user"):
+    for membership in memberships:
         events.append(TimelineEvent(membership.since, _("Joined the care team"),
                                     f"{membership.staff} · {membership.get_role_display()}"))
         if membership.until:

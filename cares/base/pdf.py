@@ -8,9 +8,12 @@ process with a time limit, so a hostile or broken document cannot hang a worker.
 
 Speed. ``weasyprint`` is imported lazily, in one place (``weasy``; web start-up stays fast),
 but the first render in a process calls ``warm_up``: it imports WeasyPrint, creates one shared
-``FontConfiguration``, parses the shared stylesheets once and renders a constant page with
-Latin, Vietnamese and CJK text, so fontconfig and the fonts are loaded *before* the child is
-forked. Each child then starts warm (about 30 ms instead of 2 s for a minimal page).
+``FontConfiguration``, parses the shared stylesheets once and renders a constant page
+(``templates/pdf/warm_up.html``: Latin, Vietnamese and CJK text, regular and bold, marked up
+as letters and other documents are) with each set of stylesheets in use, so fontconfig, the
+fonts at their sizes and their shaping are loaded *before* the child is forked. Each child then
+starts warm (about 30 ms instead of 2 s for a minimal page; an English letter about a third
+less than after a warm-up with a plain page).
 ``render_many_html_to_pdf`` renders a chunk of documents in one child, still with a time limit
 per document. WeasyPrint subsets fonts with HarfBuzz only when Debian's ``libharfbuzz-subset0``
 is installed, otherwise with fontTools, several times slower with CJK fonts (WeasyPrint issue
@@ -39,14 +42,12 @@ logger = logging.getLogger(__name__)
 
 STATIC_SCHEME = "cares-static:"
 DEFAULT_TIMEOUT_SECONDS = 30
-# Rendered once per process, in process (a constant, trusted page): loads the fonts we use.
-WARM_UP_HTML = ('<html lang="en"><head><meta charset="utf-8"><title>warm-up</title>'
-                '<link rel="stylesheet" href="cares-static:/css/print.css"></head>'
-                '<body><p>CARES Español Português Kreyòl ayisyen Tiếng Việt '
-                '<span lang="zh-Hans">简体中文</span> <span lang="zh-Hant">繁體中文</span></p>'
-                "</body></html>")
+# Rendered in process once per set of stylesheets (a constant, trusted page): loads the fonts.
+WARM_UP_TEMPLATE = "pdf/warm_up.html"
+WARM_UP_STYLESHEETS = ("css/print.css",)  # documents rendered without stylesheets link it
 
-_warm = False
+_warmed: set[tuple[str, ...]] = set()
+_last_child: dict[str, float] = {}
 
 
 class PDFRenderError(RuntimeError):
@@ -129,23 +130,29 @@ def subsetting_backend() -> str:
     return "fonttools"
 
 
+def warm_up_html() -> str:
+    return render_to_string(WARM_UP_TEMPLATE)
+
+
 def warm_up(stylesheets: Sequence[str] = ()) -> str:
-    """Load WeasyPrint, the fonts and ``stylesheets`` in this process, once; returns the font
-    subsetting backend in use. Children forked afterwards inherit all of it."""
-    global _warm
+    """Load WeasyPrint, the fonts and ``stylesheets`` in this process, once per set of
+    stylesheets; returns the font subsetting backend in use. Children forked afterwards
+    inherit all of it."""
+    key = tuple(stylesheets) or WARM_UP_STYLESHEETS
     for name in stylesheets:
         stylesheet(name)
-    if not _warm:
-        html_to_pdf(WARM_UP_HTML)
-        _warm = True
-        backend = subsetting_backend()
-        if backend == "harfbuzz":
-            logger.info("PDF rendering is warm; fonts are subset with HarfBuzz")
-        else:
-            logger.warning("PDF rendering subsets fonts with fontTools, several times slower "
-                           "with CJK fonts: install libharfbuzz-subset0")
+    backend = subsetting_backend()
+    if key in _warmed:
         return backend
-    return subsetting_backend()
+    first = not _warmed
+    html_to_pdf(warm_up_html(), stylesheets=key)
+    _warmed.add(key)
+    if first and backend == "harfbuzz":
+        logger.info("PDF rendering is warm; fonts are subset with HarfBuzz")
+    elif first:
+        logger.warning("PDF rendering subsets fonts with fontTools, several times slower "
+                       "with CJK fonts: install libharfbuzz-subset0")
+    return backend
 
 
 def html_to_pdf(html: str, *, stylesheets: Sequence[str] = ()) -> bytes:
@@ -209,12 +216,19 @@ def render_many_html_to_pdf(htmls: Sequence[str], *, timeout: float | None = Non
 
 
 def _reap(pid: int) -> None:
-    """Kill the child if it is still running and collect it (no zombie)."""
-    with contextlib.suppress(ProcessLookupError):
-        done, _status = os.waitpid(pid, os.WNOHANG)
+    """Kill the child if it is still running and collect it (no zombie); note its peak RSS."""
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        done, _status, usage = os.wait4(pid, os.WNOHANG)
         if done == 0:
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            _pid, _status, usage = os.wait4(pid, 0)
+        _last_child["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux: KiB
+
+
+def last_child_peak_rss_mb() -> float | None:
+    """The peak resident set size of the last rendering child process (MiB), for benchmarks:
+    pages it shares with this process count too."""
+    return _last_child.get("peak_rss_mb")
 
 
 def render_html_to_pdf(html: str, *, timeout: float | None = None,

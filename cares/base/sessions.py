@@ -9,12 +9,15 @@ a password change or deactivation invalidates the user's other sessions.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_record
@@ -48,6 +51,21 @@ class IdleTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+
+@require_safe
+def session_view(request):
+    """Who is signed in and when the session ends: a tiny page any signed-in user (both
+    factors) may open, that reads nothing beyond what every request reads (the session and
+    the user), and keeps the session alive like any page. It is also the floor of the pages'
+    bench (``make bench``: a signed-in page through the same middleware)."""
+    signed_in = request.session.get(SIGNED_IN_AT_KEY)
+    return render(request, "registration/session.html", {
+        "idle_minutes": settings.IDLE_TIMEOUT_SECONDS // 60,
+        "signed_in_at": datetime.fromtimestamp(signed_in, UTC) if signed_in else None,
+        "ends_at": datetime.fromtimestamp(signed_in + settings.SESSION_ABSOLUTE_SECONDS, UTC)
+        if signed_in else None,
+    })
 
 
 def on_signed_in(sender, request, user, **kwargs):

@@ -279,11 +279,11 @@ def monitoring_event(review, *, clinical: bool) -> TimelineEvent:
 def contact_event(contact, *, clinical: bool) -> TimelineEvent:
     """A contact: how, with whom, by whom, how long, the interpreter, and whether it is the
     regular contact of PS VI.B.1.a (what happened only for ``clinical``)."""
-    day, _time = _local(contact.contact_at)  # the time shows beside the date (``at``)
+    local = timezone.localtime(contact.contact_at)  # the time shows beside the date (``at``)
+    parties = contact.parties
     return TimelineEvent(
-        day, _("Contact (%(mode)s)") % {"mode": contact.get_contact_mode_display()},
-        _join(_("with %(parties)s") % {"parties": ", ".join(contact.parties)}
-              if contact.parties else "",
+        local.date(), _("Contact (%(mode)s)") % {"mode": contact.get_contact_mode_display()},
+        _join(_("with %(parties)s") % {"parties": ", ".join(parties)} if parties else "",
               contact.participants, str(contact.staff or ""),
               _("%(minutes)s min") % {"minutes": contact.duration_minutes}
               if contact.duration_minutes else "",
@@ -293,7 +293,7 @@ def contact_event(contact, *, clinical: bool) -> TimelineEvent:
               _("counts as regular contact") if contact.qualifies
               else _("not regular contact"),
               contact.summary if clinical else ""), "PS VI.B.1.a",
-        at=_time_of_day(contact.contact_at))
+        at=local.time().replace(second=0, microsecond=0))
 
 
 def on_call_event(call, *, clinical: bool, shift=None) -> TimelineEvent:

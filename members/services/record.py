@@ -53,18 +53,23 @@ def member_save(*, member: Member, actor: User | None = None) -> Member:
 
 def member_record_problems(member: Member) -> list[str]:
     """The intake rules, held on every save of the member's record (PS VIII; PS preamble,
-    under 21): the date of birth is not in the future nor after any referral date, and the
-    member is under 21 on the referral date of the current episode and of any open one. Each
-    reason is about the date of birth (a field error)."""
-    born = member.date_of_birth
+    under 21): ``date_of_birth_problems`` against the member's stored episodes."""
+    if member.pk is None or not member.date_of_birth:
+        return date_of_birth_problems(member.date_of_birth, [])
+    return date_of_birth_problems(member.date_of_birth, list(
+        Episode.objects.filter(member_id=member.pk).order_by("-referral_date", "-pk")))
+
+
+def date_of_birth_problems(born, episodes: list[Episode]) -> list[str]:
+    """The intake rules without a query (the caseload import checks many members at once):
+    the date of birth is not in the future nor after any referral date, and the member is
+    under 21 on the referral date of the current episode and of any open one. ``episodes``
+    are the member's, newest first (``-referral_date``, ``-pk``). Each reason is about the
+    date of birth (a field error)."""
     problems: list[str] = []
     if not born:
         return problems
     not_future(born, _("The date of birth"), problems, "date_of_birth")
-    if member.pk is None:
-        return problems
-    episodes = list(Episode.objects.filter(member_id=member.pk)
-                    .order_by("-referral_date", "-pk"))
     if not episodes:
         return problems
     first = min(episode.referral_date for episode in episodes)

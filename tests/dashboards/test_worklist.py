@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cares.deadlines.rules import RULES
 from cares.deadlines.services import refresh_deadlines
+from cares.program.dashboards import worklist
 from cares.program.dashboards.actions import RULE_FORMS, SECTION, action_url
 from cares.program.dashboards.worklist import born_between
 from members.models import (
@@ -153,3 +154,20 @@ def test_born_between_is_exact_at_the_edges(born_on):
             assert day + relativedelta(years=years) == birthday
         assert (lo - timedelta(days=1)) + relativedelta(years=years) < birthday
         assert (hi + timedelta(days=1)) + relativedelta(years=years) > birthday
+
+
+def test_one_read_of_the_sections_gives_each_section_and_its_count(program):
+    """``deadline_sections`` (the page: one query, the caseload read once) gives what each
+    ``deadline_section`` and ``section_counts`` give, record links included."""
+    today = timezone.localdate()
+    for coordinator in coordinators():
+        user = coordinator.user
+        caseload = worklist.caseload_of(user)
+        sections, counts = worklist.deadline_sections(user, today, caseload=caseload)
+        assert counts == worklist.section_counts(user, today)
+        for key in worklist.SECTIONS:
+            one = worklist.deadline_section(user, key, today)
+            assert [(i.deadline.pk, i.url, i.has_form, i.days) for i in sections[key]] == \
+                [(i.deadline.pk, i.url, i.has_form, i.days) for i in one], key
+        whole, _counts = worklist.deadline_sections(user, today, limit=None)
+        assert {k: len(v) for k, v in whole.items()} == counts

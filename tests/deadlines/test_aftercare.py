@@ -11,7 +11,6 @@ from django.utils import timezone
 from cares.deadlines.facts import episode_facts, members_with_records
 from cares.deadlines.models import Deadline as DeadlineRow
 from cares.deadlines.rules import MemberFacts, compute_member
-from cares.deadlines.services import member_deadlines
 from members import services
 from members.models import Member
 from tests.factories import enrolled_member
@@ -127,13 +126,14 @@ def test_removal_under_way_has_a_stored_aftercare_deadline(coordinator):
     [(_, facts)] = episode_facts(members_with_records(Member.objects.filter(pk=member.pk)).get())
     assert (facts.removal_initiated, facts.planned_termination_date) == (initiated, planned)
 
-    def on(as_of):
-        [d] = [s.deadline for s in member_deadlines(member, as_of)
-               if s.deadline.rule == "aftercare_plan"]
+    def on(as_of):  # the member's records as they are now
+        [(_, now)] = episode_facts(members_with_records(Member.objects.filter(pk=member.pk))
+                                   .get())
+        [d] = [d for d in compute_member(now, as_of) if d.rule == "aftercare_plan"]
         return d
 
-    assert not [s for s in member_deadlines(member, initiated - timedelta(days=1))
-                if s.deadline.rule == "aftercare_plan"]
+    assert not [d for d in compute_member(facts, initiated - timedelta(days=1))
+                if d.rule == "aftercare_plan"]
     assert on(planned).status == "open"  # due on the planned date itself
     assert on(planned + timedelta(days=1)).status == "overdue"
 

@@ -35,6 +35,7 @@ enroll                                      302 302 302 302 302 302 302
 logout                                      405 405 405 405 405 405 405
 password_change                             200 200 200 200 200 200 200
 password_change_done                        200 200 200 200 200 200 200
+session                                     200 200 200 200 200 200 200
 staff:list                                  200 403 403 403 403 403 403
 staff:create                                200 403 403 403 403 403 403
 staff:detail                                200 403 403 403 403 403 403

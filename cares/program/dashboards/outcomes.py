@@ -42,6 +42,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.db.models import (
     Case,
@@ -78,6 +79,7 @@ def through(period: Period, today: date) -> date:
 
 # --- Member-months ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)  # a few distinct dates for thousands of members
 def _month_position(day: date) -> float:
     """Months since year 0 at the start of ``day`` (the month's days as equal fractions)."""
     days = calendar.monthrange(day.year, day.month)[1]
@@ -111,11 +113,17 @@ def member_months(period: Period, today: date) -> float:
             .filter(Q(termination_date__isnull=True) | Q(termination_date__gte=start))
             .order_by().values_list("member_id", "effective_date", "termination_date"))
     spans: dict[int, list[tuple[date, date]]] = {}
-    for member_id, effective, terminated in rows:
-        first, end = max(effective, start), min(terminated or last, last)
+    for member_id, effective, terminated in rows:  # thousands: plain comparisons
+        first = effective if effective > start else start
+        end = last if terminated is None or terminated > last else terminated
         if first <= end:
-            spans.setdefault(member_id, []).append((first, end))
-    return sum(months_between(a, b) for found in spans.values() for a, b in _merged(found))
+            found = spans.get(member_id)
+            if found is None:
+                spans[member_id] = [(first, end)]
+            else:
+                found.append((first, end))
+    return sum(months_between(a, b) for found in spans.values()
+               for a, b in (found if len(found) == 1 else _merged(found)))
 
 
 # --- Hospital stays -----------------------------------------------------------------------------
@@ -238,7 +246,8 @@ def outcomes_summary(period: Period, today: date) -> OutcomesSummary:
                  .annotate(n=Count("pk")))
     goals = dict(goals_in_force(period, today).order_by().values_list("result")
                  .annotate(n=Count("pk")))
-    contacts = list(contact_members(period, today))
+    contacts = contact_members(period, today).aggregate(  # one row, not one per member
+        members=Count("member_id"), all_met=Count("member_id", filter=Q(met=F("cycles"))))
     return OutcomesSummary(
         period=period, through=through(period, today),
         member_months=member_months(period, today),
@@ -248,8 +257,7 @@ def outcomes_summary(period: Period, today: date) -> OutcomesSummary:
         goals_counted=sum(n for r, n in goals.items() if r != GOAL_LEFT_OUT),
         goals_unrecorded=goals.get(GOAL_UNRECORDED, 0),
         goals_left_out=goals.get(GOAL_LEFT_OUT, 0),
-        contact_members=len(contacts),
-        contact_all_met=sum(1 for r in contacts if r["met"] == r["cycles"]))
+        contact_members=contacts["members"], contact_all_met=contacts["all_met"])
 
 
 def _cell(value: float | None) -> str:

@@ -166,10 +166,12 @@ class OverdueRow:
 def overdue_by_rule(today: date) -> list[OverdueRow]:
     """Every deadline overdue today, per rule and age (days since due). One query, grouped
     by rule and stored status (an open row counts once past its due date)."""
+    # Rows counted by ``due`` (never null), not ``pk``: the covering index on open and overdue
+    # rows (deadlines.Deadline.Meta) answers the query alone.
     rows = (Deadline.objects.filter(status_q(OVERDUE, today)).order_by()
             .values("status", "rule")
-            .annotate(total=Count("pk"),
-                      **{f"age_{i}": Count("pk", filter=age_q(age, today))
+            .annotate(total=Count("due"),
+                      **{f"age_{i}": Count("due", filter=age_q(age, today))
                          for i, age in enumerate(AGES)}))
     found: dict[str, dict[str, int]] = {}
     for r in rows:
@@ -305,18 +307,39 @@ def caseloads(today: date) -> list[CaseloadRow]:
     staff = caseload_staff()
     ids = [s.pk for s in staff]
     rows = {s.pk: CaseloadRow(s) for s in staff}
-    states = (CareTeamMember.objects.filter(until__isnull=True, staff_id__in=ids).order_by()
-              .annotate(state=Subquery(_latest_episode().values("status")[:1]))
-              .values("staff_id", "state").annotate(n=Count("pk")))
-    for r in states:
-        rows[r["staff_id"]].by_state[r["state"] or ""] = r["n"]
+    for staff_id, state, n in _caseload_states(ids):
+        rows[staff_id].by_state[state] = n
     overdue = (Deadline.objects.filter(status_q(OVERDUE, today))
                .filter(member__care_team__staff_id__in=ids,
                        member__care_team__until__isnull=True)
-               .order_by().values("member__care_team__staff_id").annotate(n=Count("pk")))
+               .order_by().values("member__care_team__staff_id").annotate(n=Count("due")))
     for r in overdue:
         rows[r["member__care_team__staff_id"]].overdue = r["n"]
     return list(rows.values())
+
+
+def _current_episodes() -> QuerySet[Episode]:
+    """Each member's current episode (``_latest_episode``: the latest referral date, then the
+    highest id), as the episodes with no later one: one anti-join, not a subquery per row."""
+    later = Episode.objects.filter(member=OuterRef("member")).filter(
+        Q(referral_date__gt=OuterRef("referral_date"))
+        | Q(referral_date=OuterRef("referral_date"), pk__gt=OuterRef("pk")))
+    return Episode.objects.filter(~Exists(later))
+
+
+def _caseload_states(ids: list[int]) -> QuerySet:
+    """``(staff_id, state, n)``: the members on each current care team by the status of their
+    current episode ("" for a member with no episode). One query (UNION ALL)."""
+    with_episode = (_current_episodes()
+                    .filter(member__care_team__until__isnull=True,
+                            member__care_team__staff_id__in=ids)
+                    .order_by().values_list("member__care_team__staff_id", "status")
+                    .annotate(n=Count("member__care_team")))
+    without = (CareTeamMember.objects.filter(until__isnull=True, staff_id__in=ids)
+               .filter(~Exists(Episode.objects.filter(member=OuterRef("member")))).order_by()
+               .values_list("staff_id", Value("", output_field=CharField()))
+               .annotate(n=Count("pk")))
+    return with_episode.union(without, all=True)
 
 
 def caseload_states() -> list[tuple[str, str]]:
@@ -387,10 +410,10 @@ def letters_summary(period: Period, overdue: list[OverdueRow]) -> list[LetterRow
     """Letters by kind: drafts waiting to be sent, sent in the period, and overdue (from
     ``overdue_by_rule``). Counted by member for ``waiting`` and ``sent`` so the drill-down
     list matches. One query."""
-    counts = {r["kind"]: r for r in Letter.objects.order_by().values("kind").annotate(
-        waiting=Count("member", distinct=True, filter=WAITING),
-        sent=Count("member", distinct=True,
-                   filter=Q(sent_on__gte=period.start, sent_on__lte=period.end)))}
+    sent = Q(sent_on__gte=period.start, sent_on__lte=period.end)
+    counts = {r["kind"]: r for r in Letter.objects.filter(WAITING | sent).order_by()
+              .values("kind").annotate(waiting=Count("member", distinct=True, filter=WAITING),
+                                       sent=Count("member", distinct=True, filter=sent))}
     late = {r.rule: r.total for r in overdue}
     return [LetterRow(kind, str(label), LETTER_RULES[kind],
                       counts.get(kind, {}).get("waiting", 0),

@@ -104,6 +104,7 @@ def staff_summary(today: date) -> StaffSummary:
         return f"{p.user_first_name} {p.user_last_name}".strip() or p.user_email
 
     horizon = today + timedelta(days=LICENCE_WINDOW_DAYS)
+    label = {r.value: str(r.label) for r in Role}  # translated once, not once per staff member
     lines, licences, entries = [], [], []
     active = [(pk, p) for pk, p in profiles.items() if p.active]
     for pk, p in sorted(active, key=lambda i: (i[1].user_last_name, i[1].user_first_name,
@@ -115,7 +116,7 @@ def staff_summary(today: date) -> StaffSummary:
                                    today)
         mine = credentials[pk]
         lines.append(StaffLine(
-            pk, name(p), [str(Role(r.role).label) + (" (backup)" if r.is_backup else "")
+            pk, name(p), [label[r.role] + (" (backup)" if r.is_backup else "")
                           for r in roles[pk]],
             check_roles(facts[pk], claims, today), training,
             min(mine, key=lambda c: c.expires, default=None)))

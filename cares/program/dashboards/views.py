@@ -90,14 +90,14 @@ def worklist_view(request):
     export = request.GET.get("export")
     if export:
         return _worklist_export(request, export, today)
-    sections = {s: worklist.deadline_section(user, s, today) for s in worklist.SECTIONS}
-    counts = worklist.section_counts(user, today)
-    referrals = worklist.referrals_waiting(user, today)
-    birthdays = worklist.birthdays_soon(user, today)
-    releases = worklist.releases_expiring(user, today)
-    renewals = worklist.renewals_due(user, today)
-    in_hospital = worklist.stays_in_progress(user, today)
-    reassessments = worklist.reassessments_suggested(user, today)
+    mine = worklist.caseload_of(user)  # whom the sections are about, read once
+    sections, counts = worklist.deadline_sections(user, today, caseload=mine)
+    referrals = worklist.referrals_waiting(user, today, caseload=mine)
+    birthdays = worklist.birthdays_soon(user, today, caseload=mine)
+    releases = worklist.releases_expiring(user, today, caseload=mine)
+    renewals = worklist.renewals_due(user, today, caseload=mine)
+    in_hospital = worklist.stays_in_progress(user, today, caseload=mine)
+    reassessments = worklist.reassessments_suggested(user, today, caseload=mine)
     review_requests = worklist.review_requests_due(user, today)
     shown = {i.deadline.member for items in sections.values() for i in items
              if i.deadline.member_id}
@@ -121,7 +121,7 @@ def _worklist_export(request, export: str, today: date):
     user = request.user
     if export == "deadlines":
         made = tables.worklist_deadlines_table(
-            {s: worklist.deadline_section(user, s, today, limit=None) for s in worklist.SECTIONS})
+            worklist.deadline_sections(user, today, limit=None)[0])
     elif export == "referrals":
         made = tables.referrals_table(worklist.referrals_waiting(user, today, limit=None))
     elif export == "birthdays":
@@ -201,13 +201,7 @@ def program_view(request):
         "overdue_filter": {"staff": [(s.staff.pk, str(s.staff)) for s in caseloads],
                            "rules": [(k, r.title) for k, r in RULES.items()]},
         "states": states,
-        "caseloads": [(c, [(c.by_state.get(s, 0), _url("dashboards:members",
-                                                         staff=c.staff.pk, state=s)
-                            if c.by_state.get(s) else "")
-                           for s, _label in states],
-                       _url("dashboards:members", staff=c.staff.pk),
-                       _url("dashboards:deadlines", status=OVERDUE, staff=c.staff.pk))
-                      for c in caseloads],
+        "caseloads": _caseload_rows(caseloads, states),
         "checks": [*staff.checks, *coverage_checks()], "staff": staff,
         "on_call": on_call_summary(period),
         # PS VII (issue 18): each part's own section (None: the section is not shown).
@@ -221,6 +215,22 @@ def program_view(request):
                      _url("dashboards:deadlines", status=OVERDUE, rule=r.rule))
                     for r in selectors.letters_summary(period, overdue)],
     })
+
+
+def _caseload_rows(caseloads: list[selectors.CaseloadRow], states: list[tuple[str, str]]):
+    """Each caseload row with its cells ``(n, link)`` by state (no link for 0), the link to
+    all its members and to its overdue deadlines. A row per coordinator, a cell per state:
+    each link is the staff member's query joined to the state's, encoded once."""
+    members, deadlines = _path("dashboards:members"), _path("dashboards:deadlines")
+    by_state = [(s, urlencode({"state": s})) for s, _label in states]
+    rows = []
+    for c in caseloads:
+        staff = urlencode({"staff": c.staff.pk})
+        cells = [(n, f"{members}?{staff}&{state}" if n else "")
+                 for s, state in by_state for n in (c.by_state.get(s, 0),)]
+        rows.append((c, cells, f"{members}?{staff}",
+                     f"{deadlines}?{urlencode({'status': OVERDUE})}&{staff}"))
+    return rows
 
 
 def _period_fields(period: Period) -> dict[str, str]:

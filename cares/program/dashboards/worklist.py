@@ -25,7 +25,7 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from cares.base.access import MANAGE_QUALITY, may, staff_profile
 from cares.deadlines.models import Deadline
@@ -81,15 +81,31 @@ def _current_status(member_ref: str) -> Subquery:
     return Subquery(latest.values("status")[:1])
 
 
-STILL_OPEN = ~Q(current_status__in=Episode.CLOSED)  # with current_status annotated
+@dataclass(frozen=True)
+class Caseload:
+    """``my_members`` read once, with each member's current episode status (one query), so
+    the worklist's sections filter on the ids instead of working out again in every query
+    whom the user may see. Pass one to the functions below to share it within a request."""
+
+    profile_id: int | None
+    mine: tuple[int, ...]  # my_members
+    # less those whose current episode closed before enrollment (reading 12): nothing more
+    # is owed to them, so they leave the worklist
+    working: tuple[int, ...]
+    still_open: tuple[int, ...]  # with a current episode that is not closed
 
 
-def working_members(user) -> QuerySet[Member]:
-    """``my_members`` less those whose current episode closed before enrollment (reading 12):
-    nothing more is owed to them, so they leave the worklist."""
-    return my_members(user).annotate(current_status=_current_status("pk")).filter(
-        Q(current_status__isnull=True)
-        | ~Q(current_status__in=Episode.CLOSED_BEFORE_ENROLLMENT))
+def caseload_of(user) -> Caseload:
+    profile = staff_profile(user)
+    rows = list(my_members(user).annotate(current_status=_current_status("pk")).order_by()
+                .values_list("pk", "current_status"))
+    return Caseload(
+        profile_id=profile.pk if profile is not None else None,
+        mine=tuple(pk for pk, _status in rows),
+        working=tuple(pk for pk, status in rows
+                      if status is None or status not in Episode.CLOSED_BEFORE_ENROLLMENT),
+        still_open=tuple(pk for pk, status in rows
+                         if status is not None and status not in Episode.CLOSED))
 
 
 @dataclass(frozen=True)
@@ -120,35 +136,36 @@ def section_q(section: str, today: date) -> Q:
              due__lte=today + timedelta(days=MONTH_DAYS))
 
 
-def worklist_deadlines(user, today: date) -> QuerySet[Deadline]:
+def worklist_deadlines(user, today: date, *,
+                       caseload: Caseload | None = None) -> QuerySet[Deadline]:
     """Deadlines of the user's members and the user's own (training) deadlines."""
-    profile = staff_profile(user)
-    mine = Q(member__in=working_members(user).values("pk"))
-    if profile is not None:
-        mine |= Q(staff=profile)
+    caseload = caseload or caseload_of(user)
+    mine = Q(member__in=caseload.working)
+    if caseload.profile_id is not None:
+        mine |= Q(staff=caseload.profile_id)
     return Deadline.objects.filter(mine)
 
 
 def _record_id(model=ServiceReferral) -> Subquery:
     """The referral (or hospital stay) behind a referral (or discharge) deadline: its ``ref``
-    is the record's import key, or its id when it has none (``cares.deadlines.facts``).
-    Compared as text, so it reads the same on SQLite and PostgreSQL."""
-    return Subquery(model.objects.annotate(pk_text=Cast("pk", CharField()))
-                    .filter(Q(key=OuterRef("ref")) | Q(key__isnull=True,
-                                                       pk_text=OuterRef("ref")),
-                            member=OuterRef("member"))
-                    .values("pk")[:1])
+    is the record's import key, or its id when it has none (``cares.deadlines.facts``), so
+    the key or else the id as text (the same on SQLite and PostgreSQL) is compared. Read by
+    the member's index; in the model's order without its first column, the member (one
+    member here: no join for its name)."""
+    order = ("referred_on", "pk") if model is ServiceReferral else ("admitted_on", "pk")
+    return Subquery(model.objects.annotate(record_ref=Coalesce("key", Cast("pk", CharField())))
+                    .filter(member=OuterRef("member"), record_ref=OuterRef("ref"))
+                    .order_by(*order).values("pk")[:1])
 
 
-def deadline_section(user, section: str, today: date, *,
-                     limit: int | None = LIMIT) -> list[DeadlineItem]:
-    qs = (worklist_deadlines(user, today).filter(section_q(section, today))
-          .select_related("member")
-          .annotate(referral_id=_record_id(),
-                    stay_id=Case(When(rule__in=STAY_RULES, then=_record_id(HospitalStay))))
-          .order_by("due", "pk"))
+def _items(qs: QuerySet[Deadline], today: date, limit: int | None = None
+           ) -> list[DeadlineItem]:
+    rows = (qs.select_related("member")
+            .annotate(referral_id=Case(When(rule__in=REFERRAL_RULES, then=_record_id())),
+                      stay_id=Case(When(rule__in=STAY_RULES, then=_record_id(HospitalStay))))
+            .order_by("due", "pk"))
     out = []
-    for d in (qs[:limit] if limit else qs):
+    for d in (rows[:limit] if limit else rows):
         record = d.referral_id if d.rule in REFERRAL_RULES else \
             d.stay_id if d.rule in STAY_RULES else None
         url = action_url(d.rule, d.member_id, record)
@@ -157,8 +174,36 @@ def deadline_section(user, section: str, today: date, *,
     return out
 
 
-def section_counts(user, today: date) -> dict[str, int]:
-    return worklist_deadlines(user, today).aggregate(
+def deadline_section(user, section: str, today: date, *, limit: int | None = LIMIT,
+                     caseload: Caseload | None = None) -> list[DeadlineItem]:
+    return _items(worklist_deadlines(user, today, caseload=caseload)
+                  .filter(section_q(section, today)), today, limit)
+
+
+def _section_of(d: Deadline, today: date) -> str:
+    """The section of a row of ``deadline_sections`` (``section_q`` in Python)."""
+    if d.status == OVERDUE or d.due < today:
+        return "overdue"
+    return "week" if d.due <= today + timedelta(days=SOON_DAYS) else "month"
+
+
+def deadline_sections(user, today: date, *, limit: int | None = LIMIT,
+                      caseload: Caseload | None = None
+                      ) -> tuple[dict[str, list[DeadlineItem]], dict[str, int]]:
+    """The three sections (each as ``deadline_section``) and their counts (as
+    ``section_counts``) in one query: the rows of a caseload's next 30 days are few."""
+    either = Q()
+    for section in SECTIONS:
+        either |= section_q(section, today)
+    sections = {s: [] for s in SECTIONS}
+    for item in _items(worklist_deadlines(user, today, caseload=caseload).filter(either), today):
+        sections[_section_of(item.deadline, today)].append(item)
+    counts = {s: len(items) for s, items in sections.items()}
+    return {s: items[:limit] if limit else items for s, items in sections.items()}, counts
+
+
+def section_counts(user, today: date, *, caseload: Caseload | None = None) -> dict[str, int]:
+    return worklist_deadlines(user, today, caseload=caseload).aggregate(
         **{s: Count("pk", filter=section_q(s, today)) for s in SECTIONS})
 
 
@@ -169,13 +214,14 @@ class ReferralItem:
     days: int  # days left (>= 0) or overdue (< 0)
 
 
-def referrals_waiting(user, today: date, *, limit: int | None = LIMIT) -> list[ReferralItem]:
+def referrals_waiting(user, today: date, *, limit: int | None = LIMIT,
+                      caseload: Caseload | None = None) -> list[ReferralItem]:
     """Referrals whose scheduled service date has passed with no follow-up recorded and no
     documented exception (PS VI.D.2.b), for members whose episode is still open."""
-    qs = (ServiceReferral.objects.filter(member__in=my_members(user).values("pk"),
+    caseload = caseload or caseload_of(user)
+    qs = (ServiceReferral.objects.filter(member__in=caseload.still_open,
                                          scheduled_on__lte=today, exception_reason="")
           .filter(~Exists(ReferralFollowUp.objects.filter(referral=OuterRef("pk"))))
-          .annotate(current_status=_current_status("member")).filter(STILL_OPEN)
           .select_related("member").order_by("scheduled_on", "pk"))
     rows = qs[:limit] if limit else qs
     out = []
@@ -219,7 +265,8 @@ class BirthdayItem:
         return "PS VI.C" if self.transition_starts else "PS VI.C.5"
 
 
-def birthdays_soon(user, today: date, *, limit: int | None = LIMIT) -> list[BirthdayItem]:
+def birthdays_soon(user, today: date, *, limit: int | None = LIMIT,
+                   caseload: Caseload | None = None) -> list[BirthdayItem]:
     """Members turning 16 (transition planning starts, PS VI.C) within 90 days or 21
     (transfer to adult care, PS VI.C.5; flagged from 20½) within six months, whose episode
     is still open, soonest first."""
@@ -228,9 +275,8 @@ def birthdays_soon(user, today: date, *, limit: int | None = LIMIT) -> list[Birt
     when = Q()
     for lo, hi in ranges.values():
         when |= Q(date_of_birth__gte=lo, date_of_birth__lte=hi)
-    qs = (my_members(user).filter(when).annotate(current_status=_current_status("pk"))
-          .filter(STILL_OPEN)
-          .order_by("-date_of_birth", "pk"))
+    caseload = caseload or caseload_of(user)
+    qs = Member.objects.filter(when, pk__in=caseload.still_open).order_by("-date_of_birth", "pk")
     out = []
     for m in (qs[:limit * 2] if limit else qs):
         for age, (lo, hi) in ranges.items():
@@ -241,11 +287,12 @@ def birthdays_soon(user, today: date, *, limit: int | None = LIMIT) -> list[Birt
     return out[:limit] if limit else out
 
 
-def releases_expiring(user, today: date, *,
-                      limit: int | None = LIMIT) -> list[ReleaseOfInformation]:
+def releases_expiring(user, today: date, *, limit: int | None = LIMIT,
+                      caseload: Caseload | None = None) -> list[ReleaseOfInformation]:
     """Releases of information in force today that expire within 30 days (PS VIII)."""
+    caseload = caseload or caseload_of(user)
     qs = (ReleaseOfInformation.objects
-          .filter(member__in=working_members(user).values("pk"), revoked_on__isnull=True,
+          .filter(member__in=caseload.working, revoked_on__isnull=True,
                   signed_on__lte=today, expires_on__gte=today,
                   expires_on__lte=today + timedelta(days=RELEASE_DAYS))
           .select_related("member").order_by("expires_on", "pk"))
@@ -263,11 +310,14 @@ class RenewalItem:
         return -self.days if self.days < 0 else 0
 
 
-def renewals_due(user, today: date, *, limit: int | None = LIMIT) -> list[RenewalItem]:
+def renewals_due(user, today: date, *, limit: int | None = LIMIT,
+                 caseload: Caseload | None = None) -> list[RenewalItem]:
     """MassHealth renewals of the user's members in the next 60 days, and those whose date
     has passed without a new one recorded (confirm the renewal), soonest first, for members
     whose episode is still open (PS VI.B.1.h)."""
-    qs = (working_members(user).filter(STILL_OPEN).filter(
+    caseload = caseload or caseload_of(user)
+    both = set(caseload.working) & set(caseload.still_open)
+    qs = (Member.objects.filter(pk__in=sorted(both)).filter(
         masshealth_renewal_date__lte=today + timedelta(days=RENEWAL_LOOKAHEAD_DAYS))
         .order_by("masshealth_renewal_date", "pk"))
     return [RenewalItem(m, m.masshealth_renewal_date, (m.masshealth_renewal_date - today).days)
@@ -280,25 +330,26 @@ class StayItem:
     days: int  # days since the admission (in hospital) or since the discharge
 
 
-def _stays_of(user) -> QuerySet[HospitalStay]:
+def _stays_of(user, caseload: Caseload | None = None) -> QuerySet[HospitalStay]:
     """Stays of the user's members whose episode is still open."""
-    return (HospitalStay.objects.filter(member__in=my_members(user).values("pk"))
-            .annotate(current_status=_current_status("member")).filter(STILL_OPEN)
+    caseload = caseload or caseload_of(user)
+    return (HospitalStay.objects.filter(member__in=caseload.still_open)
             .select_related("member", "facility"))
 
 
-def stays_in_progress(user, today: date, *, limit: int | None = LIMIT) -> list[StayItem]:
+def stays_in_progress(user, today: date, *, limit: int | None = LIMIT,
+                      caseload: Caseload | None = None) -> list[StayItem]:
     """Members in hospital or in the emergency department now (no discharge recorded yet,
     PS VI.B.1.i), the longest first."""
-    qs = _stays_of(user).filter(discharged_on__isnull=True).order_by("admitted_on", "pk")
+    qs = _stays_of(user, caseload).filter(discharged_on__isnull=True).order_by("admitted_on", "pk")
     return [StayItem(s, (today - s.admitted_on).days) for s in (qs[:limit] if limit else qs)]
 
 
-def reassessments_suggested(user, today: date, *,
-                            limit: int | None = LIMIT) -> list[StayItem]:
+def reassessments_suggested(user, today: date, *, limit: int | None = LIMIT,
+                            caseload: Caseload | None = None) -> list[StayItem]:
     """Discharges whose suggested significant-change reassessment (PS VI.A.1.b.2) is neither
     started nor dismissed yet, the oldest discharge first."""
-    qs = (_stays_of(user).filter(discharged_on__isnull=False,
+    qs = (_stays_of(user, caseload).filter(discharged_on__isnull=False,
                                  reassessment=ReassessmentDecision.PENDING)
           .order_by("discharged_on", "pk"))
     return [StayItem(s, (today - s.discharged_on).days) for s in (qs[:limit] if limit else qs)]

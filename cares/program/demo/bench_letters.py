@@ -1,13 +1,18 @@
 #!/usr/bin/env python
-"""Benchmark of letter rendering (issue 8), on this machine, in one run:
+"""Benchmark of letter rendering (issues 8 and 20), on this machine, in one run:
 
-1. baseline: WeasyPrint rendering a minimal page (in process, and through cares.base.pdf's child
-   process with its time limit);
+1. the floor: WeasyPrint rendering a minimal page through cares.base.pdf's child process with
+   its time limit (and, for reference, in process);
 2. the median milliseconds per letter, English and Chinese (simplified, bilingual with its
-   English copy): building the HTML from the database, then the PDF in a child process;
-3. a batch of N letters (default 500, half English, half Chinese) rendered by real Celery
-   workers (default 2 worker processes), spread as a Celery group of chunks, wall time from
-   dispatch to the last PDF stored.
+   English copy): building the HTML from the database, then the PDF in a child process,
+   measured in the same rounds as the floor; their ratios to the floor and Chinese / English
+   (goal: at most 2), the peak RSS of the rendering child processes and the PDF sizes;
+3. a batch of N letters (default 500, half English, half Chinese; 0: none) rendered by real
+   Celery workers (default 2 worker processes), spread as a Celery group of chunks, wall time
+   from dispatch to the last PDF stored.
+
+The figures are printed and written to var/bench/letters-<vendor>.json (sqlite, or postgresql
+with --database-url).
 
 Everything runs in a throw-away folder (SQLite database unless --database-url names a
 throw-away PostgreSQL database, private storage, and the filesystem broker unless
@@ -15,11 +20,12 @@ throw-away PostgreSQL database, private storage, and the filesystem broker unles
 
     make bench-letters          (or: .venv/bin/python -m cares.program.demo.bench_letters)
     .venv/bin/python -m cares.program.demo.bench_letters --broker-url redis://127.0.0.1:6379/9
+    make bench-letters LETTERS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cares_letters
 
 This module makes the throw-away environment, sets Django up in it and runs the measuring
 command (``manage.py bench_letters``, which refuses to run anywhere else). Fictional data only.
-Nothing outside the temporary folder (and the Redis database given) is touched; the workers
-started here are stopped at the end.
+Nothing outside the temporary folder (and the Redis and PostgreSQL databases given) is touched
+but the JSON file of figures; the workers started here are stopped at the end.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ SCRATCH_FLAG = "CARES_BENCH_LETTERS_SCRATCH"  # set only in the throw-away envir
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--letters", type=int, default=500)
+    parser.add_argument("--letters", type=int, default=500, help="batch size (0: none)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--chunk", type=int, default=None, help="letters per task")
     parser.add_argument("--samples", type=int, default=15, help="letters timed one by one")
@@ -50,6 +56,8 @@ def parse_args():
                              "temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--out-dir", default="", help="where letters-<vendor>.json goes "
+                        "(default: var/bench of the project, or of CARES_VAR_DIR)")
     return parser.parse_args()
 
 
@@ -70,6 +78,8 @@ def environment(var_dir: Path, broker_url: str, database_url: str) -> dict[str, 
 
 def main() -> int:
     args = parse_args()
+    out_dir = args.out_dir or str(Path(os.environ.get("CARES_VAR_DIR") or BASE_DIR / "var")
+                                  / "bench")
     var_dir = Path(tempfile.mkdtemp(prefix="cares-bench-letters-"))
     env = environment(var_dir, args.broker_url, args.database_url)
     os.environ.clear()
@@ -79,7 +89,8 @@ def main() -> int:
         django.setup()
         call_command("migrate", verbosity=0)
         call_command("bench_letters", letters=args.letters, workers=args.workers,
-                     chunk=args.chunk, samples=args.samples, as_json=args.json)
+                     chunk=args.chunk, samples=args.samples, as_json=args.json,
+                     out_dir=out_dir)
     except CommandError as exc:  # not every letter of the batch was stored
         print(exc, file=sys.stderr)
         return 1

@@ -6,8 +6,10 @@ natural identity where the file has no key).
 In three steps, each a module: the file's shape (``shape``: JSON Schema and what it cannot
 say), what the file must hold together (``checks``), and writing (``staff_records``,
 ``member_records`` and its ``coordination_records``, over ``writing``) through the
-services' own rules: ``staff_save``, ``member_save`` and the intake and enrollment checks of
-``members.services``."""
+services' own rules: ``staff_save`` for the staff; for the members, the rules ``member_save``
+holds and the intake and enrollment checks of ``members.services``, called on rows built in
+memory from what ``stored`` read up front, then written in bulk (``bulk``) with their
+history."""
 
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from cares.base.audit.models import Action
 from cares.base.audit.services import audit_record
 from cares.base.staff.models import Program
 from cares.deadlines.services import refresh_deadlines
+from cares.program.interchange.importer.bulk import Writes
 from cares.program.interchange.importer.checks import semantic_errors
 from cares.program.interchange.importer.errors import CaseloadImportError, json_path
 from cares.program.interchange.importer.member_records import import_member
 from cares.program.interchange.importer.shape import SCHEMA_PATH, schema_errors, shape_errors
 from cares.program.interchange.importer.staff_records import import_staff
-from cares.program.interchange.importer.writing import PROGRAM_FIELDS, Counts, save
+from cares.program.interchange.importer.stored import Stored
+from cares.program.interchange.importer.writing import PROGRAM_FIELDS, Counts, Work, save
 
 __all__ = ["SCHEMA_PATH", "CaseloadImportError", "Counts", "import_caseload", "json_path",
            "schema_errors", "semantic_errors", "shape_errors"]
@@ -71,21 +75,20 @@ def write(data: dict, counts: Counts, errors: list[str], dry_run: bool) -> None:
     """Write everything inside the caller's transaction; if any record is refused, raise
     CaseloadImportError with every refusal (the caller's transaction then rolls back)."""
     _program(data, counts, errors)
-    staff_by_key = {}
     for i, record in enumerate(data["staff"]):
         try:
-            staff_by_key[record["key"]] = import_staff(record, counts, f"staff[{i}]")
+            import_staff(record, counts, f"staff[{i}]")
         except CaseloadImportError as exc:
             errors.extend(exc.errors)
-    member_ids = []
+    work = Work(counts, errors, Writes(), Stored(data["members"]))
+    members = []
     for i, record in enumerate(data["members"]):
         try:
-            member_ids.append(import_member(record, staff_by_key, counts, f"members[{i}]",
-                                            errors).pk)
+            members.append(import_member(record, work, f"members[{i}]"))
         except CaseloadImportError as exc:
             errors.extend(exc.errors)
-    if errors:
-        raise CaseloadImportError(list(dict.fromkeys(errors)))
+    work.writes.flush(counts, errors)  # raises with every refusal, if any
+    member_ids = [member.pk for member in members]
     if counts.changed:
         refresh_deadlines(member_ids=member_ids)
         audit_record(action=Action.UPDATE, detail={

@@ -12,6 +12,7 @@ from datetime import date
 
 from cares.base.staff.models import StaffProfile, User
 from cares.base.staff.qualifications import check_role
+from cares.program.interchange.importer.stored import rows_in
 from cares.program.interchange.importer.values import day, staff_facts_of
 from members.models import MAX_AGE, HospitalStay, Member, ServiceReferral, age_on
 from members.services import independent_choice_problems
@@ -73,24 +74,46 @@ def _referral_errors(m: dict, at: str) -> list[str]:
     return []
 
 
-def _identity_errors(m: dict, at: str, staff_keys: set[str]) -> list[str]:
+class Owners:
+    """Who holds, in the database, the identifiers the file gives (a few queries for the whole
+    file): MassHealth IDs, referral and stay keys -> the key of their member; staff keys."""
+
+    def __init__(self, members: list[dict], staff_keys: set[str]):
+        self.staff_keys = staff_keys | set(rows_in(
+            StaffProfile.objects.values_list("key", flat=True), "key",
+            {m["primary_contact"] for m in members if m.get("primary_contact")}))
+        self.masshealth_ids = dict(rows_in(
+            Member.objects.values_list("masshealth_id", "key"), "masshealth_id",
+            [m["masshealth_id"] for m in members]))
+        self.referrals = dict(rows_in(
+            ServiceReferral.objects.values_list("key", "member__key"), "key",
+            [r["key"] for m in members for r in m.get("referrals") or []]))
+        self.stays = dict(rows_in(
+            HospitalStay.objects.values_list("key", "member__key"), "key",
+            [s["key"] for m in members for s in m.get("hospital_stays") or []]))
+
+    @staticmethod
+    def other(found: dict, value, member_key: str) -> bool:
+        """``value`` is stored and belongs to another member than ``member_key``."""
+        return value in found and found[value] != member_key
+
+
+def _identity_errors(m: dict, at: str, owners: Owners) -> list[str]:
     """A MassHealth ID the database already gives to another member; a primary contact that
     names no staff member (whether they may be one is the writing step's check)."""
     errors: list[str] = []
-    if Member.objects.filter(masshealth_id=m["masshealth_id"]).exclude(key=m["key"]).exists():
+    if owners.other(owners.masshealth_ids, m["masshealth_id"], m["key"]):
         errors.append(f"{at}.masshealth_id: already belongs to another member")
     contact = m.get("primary_contact")
-    if contact is not None and contact not in staff_keys \
-            and not StaffProfile.objects.filter(key=contact).exists():
+    if contact is not None and contact not in owners.staff_keys:
         errors.append(f"{at}.primary_contact: no staff member with key {contact!r}")
     return errors
 
 
-def _referral_key_errors(m: dict, at: str) -> list[str]:
+def _referral_key_errors(m: dict, at: str, owners: Owners) -> list[str]:
     return [f"{at}.referrals[{j}].key: already used by another member"
             for j, r in enumerate(m.get("referrals") or [])
-            if ServiceReferral.objects.filter(key=r["key"]).exclude(
-                member__key=m["key"]).exists()]
+            if owners.other(owners.referrals, r["key"], m["key"])]
 
 
 def _enrollment_errors(m: dict, at: str) -> list[str]:
@@ -130,7 +153,7 @@ def _termination_errors(m: dict, at: str) -> list[str]:
     return errors
 
 
-def _stay_errors(m: dict, at: str) -> list[str]:
+def _stay_errors(m: dict, at: str, owners: Owners) -> list[str]:
     """Reading 14: a discharge on or after its admission, a follow-up on or after its
     discharge (the stay's own constraints, named by path); a stay key no other member has."""
     errors: list[str] = []
@@ -145,7 +168,7 @@ def _stay_errors(m: dict, at: str) -> list[str]:
                           "comes after the discharge)")
         elif follow_up and follow_up < discharged:
             errors.append(f"{path}.follow_up: before the discharge date")
-        if HospitalStay.objects.filter(key=stay["key"]).exclude(member__key=m["key"]).exists():
+        if owners.other(owners.stays, stay["key"], m["key"]):
             errors.append(f"{path}.key: already used by another member")
     return errors
 
@@ -162,15 +185,16 @@ def _icp_update_errors(m: dict, at: str) -> list[str]:
 
 def member_errors(members: list[dict], staff_keys: set[str]) -> list[str]:
     errors: list[str] = []
+    owners = Owners(members, staff_keys)
     for i, m in enumerate(members):
         at = f"members[{i}]"
         errors += _referral_errors(m, at)
-        errors += _identity_errors(m, at, staff_keys)
+        errors += _identity_errors(m, at, owners)
         errors += _enrollment_errors(m, at)
-        errors += _stay_errors(m, at)
+        errors += _stay_errors(m, at, owners)
         errors += _icp_update_errors(m, at)
         errors += _termination_errors(m, at)
-        errors += _referral_key_errors(m, at)
+        errors += _referral_key_errors(m, at, owners)
     return errors
 
 

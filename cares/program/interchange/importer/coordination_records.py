@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -19,8 +18,8 @@ from cares.program.interchange.importer.values import day
 from cares.program.interchange.importer.writing import (
     CONTACT_FIELDS,
     STAY_FIELDS,
-    Counts,
     Maker,
+    Work,
     numbered,
     numbering,
     sync,
@@ -37,14 +36,13 @@ def contact_moment(on: date) -> datetime:
                                timezone.get_default_timezone())
 
 
-def import_contacts(record: dict, member: Member, counts: Counts, at: str,
-                    errors: list[str]) -> None:
+def import_contacts(record: dict, member: Member, work: Work, at: str) -> None:
     """Reading 13: contacts with the member or family, matched by date and mode (and their
     number among equal ones), so a second import changes nothing. Contacts with providers,
     schools or agencies only are not the file's to keep or remove."""
     if "contacts" not in record:
         return
-    family = member.contact_records.filter(Q(with_member=True) | Q(with_guardian=True))
+    family = work.stored.of("contacts", member)  # with the member or family
     summary = gettext("Imported from a caseload file.")
     sync(family, {
         (day(c["date"]), c["mode"], n): (f"{at}.contacts[{j}]", {"contact_mode": c["mode"]})
@@ -53,20 +51,19 @@ def import_contacts(record: dict, member: Member, counts: Counts, at: str,
         Maker(lambda: Contact(member=member, with_member=True, summary=summary),
               numbering(lambda o: (timezone.localdate(o.contact_at), o.contact_mode)),
               fresh=lambda key: {"contact_at": contact_moment(key[0])}),
-        counts, "contacts", at=f"{at}.contacts", fields=CONTACT_FIELDS, errors=errors)
+        work, "contacts", at=f"{at}.contacts", fields=CONTACT_FIELDS)
 
 
-def import_hospital_stays(record: dict, member: Member, counts: Counts, at: str,
-                          errors: list[str]) -> None:
+def import_hospital_stays(record: dict, member: Member, work: Work, at: str) -> None:
     """Reading 14: stays matched by their key. Stays recorded in the application (no import
     key) are not the file's to keep or remove."""
     if "hospital_stays" not in record:
         return
-    sync(member.hospital_stays.filter(key__isnull=False), {
+    sync(work.stored.of("stays", member), {  # with an import key
         s["key"]: (f"{at}.hospital_stays[{j}]", {
             "key": s["key"], "setting": s["setting"], "admitted_on": day(s["admitted"]),
             "discharged_on": day(s.get("discharged")),
             "follow_up_on": day(s.get("follow_up"))})
         for j, s in enumerate(record["hospital_stays"])},
-        Maker(lambda: HospitalStay(member=member), lambda o: o.key), counts, "hospital stays",
-        at=f"{at}.hospital_stays", fields=STAY_FIELDS, errors=errors)
+        Maker(lambda: HospitalStay(member=member), lambda o: o.key), work, "hospital stays",
+        at=f"{at}.hospital_stays", fields=STAY_FIELDS)

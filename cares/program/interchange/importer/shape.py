@@ -7,6 +7,7 @@ import json
 import math
 import re
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -121,9 +122,30 @@ def shape_errors(data) -> list[str]:
     return sorted(set(found))
 
 
-def schema_errors(data) -> list[str]:
+def _inlined(node, defs: dict):
+    """``node`` with each plain ``{"$ref": "#/$defs/NAME"}`` replaced by that definition: the
+    same schema, without a reference lookup for every value of a large file."""
+    if isinstance(node, list):
+        return [_inlined(value, defs) for value in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if len(node) == 1 and isinstance(ref, str) and ref.startswith("#/$defs/") \
+            and ref.removeprefix("#/$defs/") in defs:
+        return _inlined(defs[ref.removeprefix("#/$defs/")], defs)
+    return {key: value if key == "$defs" else _inlined(value, defs)
+            for key, value in node.items()}
+
+
+@cache
+def _validator() -> Draft202012Validator:
     schema = json.loads(SCHEMA_PATH.read_text())
-    validator = Draft202012Validator(schema, format_checker=format_checker)
+    return Draft202012Validator(_inlined(schema, schema.get("$defs") or {}),
+                                format_checker=format_checker)
+
+
+def schema_errors(data) -> list[str]:
+    validator = _validator()
     found = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str,
                                                                              e.absolute_path))):

@@ -1,14 +1,15 @@
-"""Writing the file's records: each one set, validated in full by its model and saved only when
+"""Writing the file's records: each one set, validated by its model and written only when
 something differs (so a second import of the same file changes nothing), every refusal named
-by the JSON path its value came from."""
+by the JSON path its value came from. The members' records are gathered for the bulk writes
+(``bulk.Writes``) rather than saved one at a time."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import ProtectedError
 
 from cares.program.interchange.importer.errors import CaseloadImportError
 
@@ -107,25 +108,67 @@ def check(obj, at: str, fields: dict, exclude=()) -> list[str]:
     return []
 
 
+@cache
+def relations(model) -> tuple[str, ...]:
+    """The model's foreign keys: the import sets them itself (to rows it read or is about to
+    write), so the per-row existence query of their validation is left out."""
+    return tuple(f.name for f in model._meta.concrete_fields if f.is_relation)
+
+
+def check_row(obj, at: str, fields: dict) -> list[str]:
+    """The model's own validation of one row without a query (``full_clean`` without the
+    uniqueness and constraint checks, which the file-wide checks make for every record at
+    once, and without its foreign keys)."""
+    try:
+        obj.full_clean(exclude=relations(type(obj)), validate_unique=False,
+                       validate_constraints=False)
+    except ValidationError as exc:
+        return model_errors(exc, at, fields)
+    return []
+
+
 def differs(obj, values: dict) -> bool:
     return obj._state.adding or any(getattr(obj, k) != v for k, v in values.items())
 
 
-def save(obj, values: dict, counts: Counts, label: str, at: str, fields: dict) -> bool:
-    """Set ``values`` on ``obj`` and save only if something differs.
+@dataclass
+class Work:
+    """One import's running state: what it counted, the refusals found so far (each with its
+    JSON path), the writes it gathered (``bulk.Writes``) and what was stored (``stored``)."""
+
+    counts: Counts
+    errors: list
+    writes: object
+    stored: object = None
+
+
+def save(obj, values: dict, counts: Counts, label: str, at: str, fields: dict,
+         writes=None) -> bool:
+    """Set ``values`` on ``obj`` and save only if something differs: at once, or, with
+    ``writes``, gathered for the bulk writes at the end.
 
     A value the model refuses raises CaseloadImportError naming ``at`` (the record's JSON
     path) and the field's key in the file."""
     created = obj._state.adding
     if not differs(obj, values):
         return False
+    changed = [k for k, v in values.items() if created or getattr(obj, k) != v]
     for k, v in values.items():
         setattr(obj, k, v)
-    try:
-        obj.full_clean()
-        obj.save()
-    except ValidationError as exc:
-        raise CaseloadImportError(model_errors(exc, at, fields)) from exc
+    if writes is None:
+        try:
+            obj.full_clean()
+            obj.save()
+        except ValidationError as exc:
+            raise CaseloadImportError(model_errors(exc, at, fields)) from exc
+    else:
+        problems = check_row(obj, at, fields)
+        if problems:
+            raise CaseloadImportError(problems)
+        if created:
+            writes.create(obj)
+        else:
+            writes.update(obj, changed, at)
     (counts.created if created else counts.updated)[label] += 1
     return True
 
@@ -141,10 +184,10 @@ class Maker:
     fresh: object = None
 
 
-def sync(existing, wanted: dict, make: Maker, counts: Counts, label: str, *, at: str,
-         fields: dict, errors: list[str]) -> dict:
+def sync(existing, wanted: dict, make: Maker, work: Work, label: str, *, at: str,
+         fields: dict) -> dict:
     """Keep exactly ``wanted`` (natural key -> (JSON path, field values)) among ``existing``
-    rows. Records the model refuses are added to ``errors`` and left out of the result;
+    rows. Records the model refuses are added to ``work.errors`` and left out of the result;
     ``at`` is the JSON path of the whole list (for rows that cannot be deleted)."""
     by_key: dict = {}
     for obj in existing:
@@ -157,22 +200,13 @@ def sync(existing, wanted: dict, make: Maker, counts: Counts, label: str, *, at:
             for name, value in (make.fresh(key) if make.fresh else {}).items():
                 setattr(obj, name, value)
         try:
-            save(obj, values, counts, label, path, fields)
+            save(obj, values, work.counts, label, path, fields, work.writes)
         except CaseloadImportError as exc:
-            errors.extend(exc.errors)
+            work.errors.extend(exc.errors)
             continue
         kept[key] = obj
     for obj in by_key.values():
-        try:
-            obj.delete()
-        except ValidationError as exc:
-            errors.extend(model_errors(exc, at, {}))
-            continue
-        except ProtectedError:
-            errors.append(f"{at}: a stored record the file no longer lists cannot be removed: "
-                          "other records refer to it")
-            continue
-        counts.deleted[label] += 1
+        work.writes.delete(obj, at, label)
     return kept
 
 

@@ -112,6 +112,8 @@ class Command(BaseCommand):
         seed_demo_staff()
         seed_demo_members(n, today=today, progress=lambda done, total: self.stderr.write(
             f"  seeded {done}/{total} members", ending="\r"))
+        with connection.cursor() as cursor:  # statistics for the planner, as in production
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         seconds = time.perf_counter() - start
         self.stdout.write(f"\nSeeded {Member.objects.count()} members, "
                           f"{Deadline.objects.count()} stored deadlines in {seconds:.0f} s.")

@@ -1,7 +1,10 @@
 """The measuring half of ``make bench-letters`` (``cares.program.demo.bench_letters`` makes the
-throw-away environment and runs this in it; run alone, it refuses): a minimal WeasyPrint page
-as the baseline, the median milliseconds per letter in English and Chinese, and a batch of
-letters rendered by real Celery workers."""
+throw-away environment and runs this in it; run alone, it refuses): the floor (a minimal
+WeasyPrint page through ``cares.base.pdf``'s child process) and the median milliseconds per
+letter in English and Chinese, measured in the same rounds (floor, English, Chinese, again and
+again, so a busy machine slows all three alike), their ratios (issue 20: Chinese / English at
+most 2) and the peak RSS of the rendering child processes; then a batch of letters rendered by
+real Celery workers. The figures go to ``var/bench/letters-<vendor>.json`` too."""
 
 from __future__ import annotations
 
@@ -13,9 +16,12 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
 
 from cares.base import pdf
 from cares.base.staff.models import Program, Role, RoleAssignment, StaffProfile, User
@@ -27,6 +33,8 @@ from notices.services import template_approve
 from notices.tasks import CHUNK_SIZE, render_in_chunks
 
 MINIMAL = '<html lang="en"><title>x</title><p>x</p></html>'
+LANGUAGES = ("en", "zh-Hans")  # the Chinese letter: simplified Chinese and its English copy
+GOAL_ZH_EN = 2.0  # issue 20: the Chinese letter at most twice the English one
 
 
 def median_ms(fn, samples: int) -> tuple[float, list[float]]:
@@ -93,34 +101,52 @@ def stop_workers(worker) -> None:
 
 
 def minimal_page(samples: int) -> dict[str, object]:
-    """1. Baseline: a minimal page, in process and in the time-limited child process."""
+    """The minimal page in process (WeasyPrint alone), and the warm-up of the letter fonts."""
     html = pdf.weasy().HTML
     html(string=MINIMAL).write_pdf()
     inprocess, _ = median_ms(lambda: html(string=MINIMAL).write_pdf(), samples)
-    subsetting = pdf.warm_up(rendering.STYLESHEETS)
-    child, _ = median_ms(lambda: pdf.render_html_to_pdf(MINIMAL), samples)
-    return {"minimal_inprocess_ms": inprocess, "subsetting": subsetting,
-            "minimal_child_ms": child}
+    return {"minimal_inprocess_ms": inprocess,
+            "subsetting": pdf.warm_up(rendering.STYLESHEETS)}
 
 
-def one_by_one(samples: int) -> dict[str, object]:
-    """2. One letter at a time, English and Chinese: HTML from the database, then the PDF."""
-    figures: dict[str, object] = {}
-    for language in ("en", "zh-Hans"):
+def _timed_letter(letter: Letter) -> tuple[float, bytes]:
+    """HTML from the database, then the PDF in a child process (as a worker does)."""
+    start = time.perf_counter()
+    html = rendering.letter_html(letter, letter_date=date(2026, 3, 3)).html
+    data = rendering.render_pdfs([html])[0]
+    return (time.perf_counter() - start) * 1000, data
+
+
+def floor_and_letters(samples: int) -> dict[str, object]:
+    """Rounds of: the floor (minimal page, child process), an English letter, a Chinese one;
+    the median of each, the peak RSS of their child processes, the size of their PDFs."""
+    letters = {}
+    for language in LANGUAGES:
         ids = make_letters(samples, [language])
-        letters = iter(Letter.objects.filter(pk__in=ids).select_related(
+        letters[language] = list(Letter.objects.filter(pk__in=ids).select_related(
             "member", "episode__primary_contact__user").order_by("pk"))
-
-        def one(letters=letters):
-            letter = next(letters)
-            html = rendering.letter_html(letter, letter_date=date(2026, 3, 3)).html
-            rendering.render_pdfs([html])
-
-        figures[f"letter_{language}_ms"], _ = median_ms(one, samples)
-    sample = Letter.objects.filter(language="zh-Hans").first()
-    data = rendering.render_pdfs([rendering.letter_html(
-        sample, letter_date=date(2026, 3, 3)).html])[0]
-    figures.update({"letter_zh_pages": pdf.page_count(data), "letter_zh_bytes": len(data)})
+    times: dict[str, list[float]] = {key: [] for key in ("floor", *LANGUAGES)}
+    rss: dict[str, float] = dict.fromkeys(times, 0.0)
+    pdfs: dict[str, bytes] = {}
+    for index in range(samples):
+        start = time.perf_counter()
+        pdf.render_html_to_pdf(MINIMAL)
+        times["floor"].append((time.perf_counter() - start) * 1000)
+        rss["floor"] = max(rss["floor"], pdf.last_child_peak_rss_mb() or 0.0)
+        for language in LANGUAGES:
+            ms, pdfs[language] = _timed_letter(letters[language][index])
+            times[language].append(ms)
+            rss[language] = max(rss[language], pdf.last_child_peak_rss_mb() or 0.0)
+    floor, en, zh = (statistics.median(times[key]) for key in ("floor", *LANGUAGES))
+    figures: dict[str, object] = {
+        "minimal_child_ms": floor, "floor_ms": floor, "letter_en_ms": en,
+        "letter_zh-Hans_ms": zh, "ratio_en_floor": en / floor, "ratio_zh_floor": zh / floor,
+        "ratio_zh_en": zh / en, "goal_zh_en": GOAL_ZH_EN, "goal_met": zh / en <= GOAL_ZH_EN,
+        "peak_rss_mb_floor": rss["floor"], "peak_rss_mb_en": rss["en"],
+        "peak_rss_mb_zh": rss["zh-Hans"]}
+    for key, language in (("en", "en"), ("zh", "zh-Hans")):
+        figures[f"letter_{key}_pages"] = pdf.page_count(pdfs[language])
+        figures[f"letter_{key}_bytes"] = len(pdfs[language])
     return figures
 
 
@@ -146,56 +172,74 @@ def batch(count: int, workers: int, chunk: int) -> dict[str, object]:
     }
 
 
+def _row(label: str, ms: float, ratio: float, rss_mb: float, size: int | None = None) -> str:
+    pdf_size = f"{size / 1024:6.0f} KB" if size is not None else ""
+    return f"  {label:48}{ms:8.1f}{ratio:8.1f}x{rss_mb:7.0f} MB{pdf_size}"
+
+
 class Command(BaseCommand):
     help = ("Time letter rendering (run by `make bench-letters` in a throw-away environment; "
             "refuses to run anywhere else).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--letters", type=int, default=500)
+        parser.add_argument("--letters", type=int, default=500, help="batch size (0: none)")
         parser.add_argument("--workers", type=int, default=2, help="worker processes")
         parser.add_argument("--chunk", type=int, default=None, help="letters per task")
         parser.add_argument("--samples", type=int, default=15, help="letters timed one by one")
         parser.add_argument("--json", action="store_true", dest="as_json",
                             help="print the figures as JSON too")
+        parser.add_argument("--out-dir", default="",
+                            help="where letters-<vendor>.json goes (default: var/bench)")
 
     def handle(self, *args, letters: int, workers: int, chunk: int | None, samples: int,
-               as_json: bool, **options):
+               as_json: bool, out_dir: str, **options):
         if os.environ.get(SCRATCH_FLAG) != "1":
             raise CommandError("It writes letters: run it through make bench-letters.")
         for template in LetterTemplate.objects.filter(language="zh-Hans",
                                                       approved_at__isnull=True):
             template_approve(template=template, translator="Benchmark (not a real approval)")
         chunk = chunk or CHUNK_SIZE
-        database = settings.DATABASES["default"]["ENGINE"]
         figures: dict[str, object] = {
-            "machine_cpus": os.cpu_count(), "chunk": chunk,
+            "date": timezone.localdate().isoformat(), "machine_cpus": os.cpu_count(),
+            "chunk": chunk, "database": connection.vendor,
             "broker": "redis" if settings.CELERY_BROKER_URL.startswith("redis")
-            else "filesystem",
-            "database": "postgresql" if "postgresql" in database else "sqlite"}
+            else "filesystem"}
         figures.update(minimal_page(samples))
-        figures.update(one_by_one(samples))
-        figures.update(batch(letters, workers, chunk))
+        figures.update(floor_and_letters(samples))
+        if letters:
+            figures.update(batch(letters, workers, chunk))
         self.report(figures, as_json)
-        if figures["batch_stored"] != figures["batch_letters"]:
+        self.write_json(figures, Path(out_dir) if out_dir else settings.VAR_DIR / "bench")
+        if letters and figures["batch_stored"] != figures["batch_letters"]:
             raise CommandError(f"{figures['batch_stored']} of {letters} PDFs stored.")
+
+    def write_json(self, figures: dict, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"letters-{figures['database']}.json"
+        path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        self.stdout.write(f"  figures written to {path}")
 
     def report(self, figures: dict, as_json: bool) -> None:
         f = figures
-        self.stdout.write(
-            f"\nLetter rendering benchmark ({f['machine_cpus']} CPUs; font subsetting: "
-            f"{f['subsetting']}; {f['database']}, {f['broker']} broker; chunk {f['chunk']})")
-        self.stdout.write(
-            f"  minimal WeasyPrint page, in process      {f['minimal_inprocess_ms']:8.1f} ms")
-        self.stdout.write(
-            f"  minimal page, cares.base.pdf child process    {f['minimal_child_ms']:8.1f} ms")
-        self.stdout.write(
-            f"  English letter (1 page), median          {f['letter_en_ms']:8.1f} ms")
-        self.stdout.write(f"  Chinese letter (zh-Hans + English, {f['letter_zh_pages']} p.)  "
-                          f"{f['letter_zh-Hans_ms']:8.1f} ms")
-        self.stdout.write(
-            f"  batch: {f['batch_letters']} letters (half Chinese), "
-            f"{f['batch_workers']} worker processes: {f['batch_wall_s']} s wall, "
-            f"{f['batch_letters_per_s']} letters/s, {f['batch_ms_per_letter_wall']} ms per "
-            f"letter; {f['batch_stored']} PDFs stored")
+        line = self.stdout.write
+        line(f"\nLetter rendering benchmark, {f['date']} ({f['machine_cpus']} CPUs; font "
+             f"subsetting: {f['subsetting']}; {f['database']}, {f['broker']} broker; "
+             f"chunk {f['chunk']}); medians of rounds floor, English, Chinese")
+        line(f"  {'':48}{'ms':>8}{'floor':>9}{'peak RSS':>10}{'PDF':>9}")
+        line(f"  {'minimal WeasyPrint page, in process':48}{f['minimal_inprocess_ms']:8.1f}")
+        line(_row("floor: minimal page, cares.base.pdf child", f["floor_ms"], 1.0,
+                  f["peak_rss_mb_floor"]))
+        line(_row(f"English letter ({f['letter_en_pages']} p.)", f["letter_en_ms"],
+                  f["ratio_en_floor"], f["peak_rss_mb_en"], f["letter_en_bytes"]))
+        line(_row(f"Chinese letter (zh-Hans + English, {f['letter_zh_pages']} p.)",
+                  f["letter_zh-Hans_ms"], f["ratio_zh_floor"], f["peak_rss_mb_zh"],
+                  f["letter_zh_bytes"]))
+        line(f"  Chinese / English: {f['ratio_zh_en']:.2f}x (goal <= {f['goal_zh_en']:g}x: "
+             f"{'met' if f['goal_met'] else 'NOT met'})")
+        if "batch_letters" in f:
+            line(f"  batch: {f['batch_letters']} letters (half Chinese), "
+                 f"{f['batch_workers']} worker processes: {f['batch_wall_s']} s wall, "
+                 f"{f['batch_letters_per_s']} letters/s, {f['batch_ms_per_letter_wall']} ms "
+                 f"per letter; {f['batch_stored']} PDFs stored")
         if as_json:
-            self.stdout.write(json.dumps(figures, indent=2))
+            line(json.dumps(figures, indent=2))

@@ -1,13 +1,19 @@
-import csv
-import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cares.deadlines.services import compliance_report
+from cares.deadlines.report import write_compliance_report
 
-# "stay" (discharge follow-ups, reading 14) came last, so existing columns keep their places.
-CSV_FIELDS = ["subject", "rule", "referral", "due", "status", "satisfied_on", "spec", "stay"]
+
+class _Raw:
+    """The command's stdout without the newline ``OutputWrapper.write`` adds to each write:
+    the report is written in chunks."""
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, ending="")
 
 
 class Command(BaseCommand):
@@ -23,11 +29,6 @@ class Command(BaseCommand):
             day = date.fromisoformat(as_of)
         except ValueError as exc:
             raise CommandError(f"--as-of: not a date: {as_of!r} (use YYYY-MM-DD)") from exc
-        report = compliance_report(day, member_key=member)
+        write_compliance_report(_Raw(self.stdout), day, member_key=member, fmt=format)
         if format == "json":
-            self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
-            return
-        writer = csv.DictWriter(self.stdout, fieldnames=CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in report["deadlines"]:
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_FIELDS})
+            self.stdout.write("")  # the final newline the report has always ended with
