@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -87,6 +88,16 @@ class Context:
         if key not in self.clients:
             self.clients[key] = client_for(key)
         return self.clients[key]
+
+
+def default_scratch(name: str) -> str:
+    """A scratch database beside the configured one, never the test suite's test_<name>:
+    var/bench/<name>.sqlite3 on SQLite, <database>_<name> on PostgreSQL."""
+    if connection.vendor == "sqlite":
+        folder = settings.VAR_DIR / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / f"{name}.sqlite3")
+    return f"{settings.DATABASES['default']['NAME']}_{name}"
 
 
 def client_for(key: str) -> Client:

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             raise CommandError(f"--only: no workload {', '.join(unknown)} "
                                f"(choose from {', '.join(WORKLOADS)})")
         logging.getLogger("cares").setLevel(logging.WARNING)
-        name = scratch or self.default_scratch()
+        name = scratch or bench.default_scratch("bench")
         if reuse:
             self.connect(name)
             keep = True
@@ -87,15 +87,6 @@ class Command(BaseCommand):
                                   "(measure it again with --reuse --scratch NAME).")
             else:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
-
-    @staticmethod
-    def default_scratch() -> str:
-        if connection.vendor == "sqlite":
-            folder = settings.VAR_DIR / "bench"
-            folder.mkdir(parents=True, exist_ok=True)
-            return str(folder / "bench.sqlite3")
-        # beside the configured database, apart from the test suite's test_<name>
-        return f"{settings.DATABASES['default']['NAME']}_bench"
 
     @staticmethod
     def connect(name: str) -> None:

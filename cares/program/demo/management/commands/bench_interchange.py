@@ -15,7 +15,6 @@ import argparse
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cares.base.ops.memory import peak_rss_mb
 from cares.deadlines.report import write_compliance_report
 from cares.program.demo import bench
 from cares.program.demo.bench_interchange import plain_report_summary, synthetic_caseload
@@ -61,8 +61,7 @@ def child_import(path: str) -> dict:
         start = time.perf_counter()
         counts = import_caseload(data)
         ms = (time.perf_counter() - start) * 1000
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    return {"ms": ms, "queries": len(queries), "peak_rss_mb": peak_kb / 1024,
+    return {"ms": ms, "queries": len(queries), "peak_rss_mb": peak_rss_mb(),
             "members": counts.created.get("members", 0)}
 
 
@@ -102,7 +101,7 @@ class Command(BaseCommand):
             raise CommandError(f"--members: not a list of numbers: {members!r}") from exc
         if not sizes or min(sizes) < 1:
             raise CommandError("--members: give at least one size of 1 or more")
-        name = scratch or self.default_scratch()
+        name = scratch or bench.default_scratch("interchange")
         connection.settings_dict.setdefault("TEST", {})["NAME"] = name
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True,
@@ -120,14 +119,6 @@ class Command(BaseCommand):
             if not keep:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
         self.report(sizes, today, results, figures)
-
-    @staticmethod
-    def default_scratch() -> str:
-        if connection.vendor == "sqlite":
-            folder = settings.VAR_DIR / "bench"
-            folder.mkdir(parents=True, exist_ok=True)
-            return str(folder / "interchange.sqlite3")
-        return f"{settings.DATABASES['default']['NAME']}_interchange"
 
     def measure(self, n: int, today: date, template: str, runs: int,
                 keep: bool) -> tuple[list[bench.Measure], dict]:
