@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.db.models import Q
 
 from careplans.models import Assessment, CarePlan, CarePlanDelivery
 from cares.deadlines.facts import (
@@ -21,7 +21,6 @@ from cares.deadlines.facts import (
     MemberRecords,
     ReferralRecord,
     closure_facts_of,
-    contact_day,
     episode_row,
     facts_of_records,
     inquiry_facts_of,
@@ -30,6 +29,7 @@ from cares.deadlines.facts import (
     referral_facts_of,
     stay_facts_of,
 )
+from cares.deadlines.rows import LocalDays, NaiveUtc, rows
 from cares.deadlines.rules import DeliveryFacts, MemberFacts
 from members.models import (
     Contact,
@@ -45,6 +45,10 @@ from members.models import (
 )
 from notices.models import Letter
 
+# A chunk of ids filling at least 1/DENSE of its id range is read by range and filtered here:
+# cheaper than a long ``IN`` list, which Django prepares value by value for each query.
+DENSE = 2
+
 
 @dataclass(frozen=True)
 class MemberEpisodes:
@@ -55,13 +59,17 @@ class MemberEpisodes:
 
 def member_facts_in_bulk(member_ids: Sequence[int]) -> list[MemberEpisodes]:
     """In member-id order; members without episodes have episodes=()."""
-    ids = sorted(set(member_ids))
+    wanted = set(member_ids)
+    ids = sorted(wanted)
     records: dict[int, MemberRecords] = {}
     keys: dict[int, str] = {}
-    for pk, key, born, language in Member.objects.filter(pk__in=ids).order_by("pk").values_list(
-            "pk", "key", "date_of_birth", "primary_language"):
-        records[pk] = MemberRecords(date_of_birth=born, primary_language=language)
-        keys[pk] = key_or_id(key, pk)
+    if ids:
+        for pk, key, born, language in rows(
+                Member.objects.filter(_of_members(ids, "pk")).order_by("pk")
+                .values_list("pk", "key", "date_of_birth", "primary_language")):
+            if pk in wanted:
+                records[pk] = MemberRecords(date_of_birth=born, primary_language=language)
+                keys[pk] = key_or_id(key, pk)
     if records:
         ids = list(records)
         _load_episodes(ids, records)
@@ -73,95 +81,128 @@ def member_facts_in_bulk(member_ids: Sequence[int]) -> list[MemberEpisodes]:
             for pk, r in records.items()]
 
 
+def _of_members(ids: list[int], field: str = "member_id") -> Q:
+    """Rows of the members ``ids`` (sorted) and, when read by range, of others between them:
+    callers keep the rows of members in ``records`` only."""
+    if ids[-1] - ids[0] < DENSE * len(ids):
+        return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[-1]})
+    return Q(**{f"{field}__in": ids})
+
+
+def _prefix(model) -> str:
+    """``ref_of(model, pk)`` is this prefix followed by the id."""
+    return ref_of(model, "")
+
+
 def _load_episodes(ids: list[int], records: dict[int, MemberRecords]) -> None:
     """Episodes with their removal; sent letters."""
-    for member_id, pk, referred, effective, terminated, closed_on, reason, *removal in (
-            Episode.objects.filter(member_id__in=ids).order_by("referral_date", "pk")
+    for member_id, pk, referred, effective, terminated, closed_on, reason, *removal in rows(
+            Episode.objects.filter(_of_members(ids)).order_by("referral_date", "pk")
             .values_list("member_id", "pk", "referral_date", "effective_date",
                          "termination_date", "closed_on", "closure_reason", "removal__pk",
                          "removal__initiated_on", "removal__planned_termination_date",
                          "removal__plan_completed_on")):
-        records[member_id].episodes.append(episode_row(
-            pk, referred, effective, terminated, closed_on, reason,
-            removal if removal[0] is not None else None))
-    for member_id, pk, episode_id, sent_on, kind in (
-            Letter.objects.filter(member_id__in=ids, sent_on__isnull=False).order_by()
+        if (record := records.get(member_id)) is not None:
+            record.episodes.append(episode_row(
+                pk, referred, effective, terminated, closed_on, reason,
+                removal if removal[0] is not None else None))
+    prefix = _prefix(Letter)
+    for member_id, pk, episode_id, sent_on, kind in rows(
+            Letter.objects.filter(_of_members(ids), sent_on__isnull=False).order_by()
             .values_list("member_id", "pk", "episode_id", "sent_on", "kind")):
-        records[member_id].letters.append((episode_id, sent_on, kind, ref_of(Letter, pk)))
+        if (record := records.get(member_id)) is not None:
+            record.letters.append((episode_id, sent_on, kind, f"{prefix}{pk}"))
 
 
 def _load_care(ids: list[int], records: dict[int, MemberRecords]) -> None:
     """Completed assessments, finalized ICPs and their deliveries, monitoring reviews."""
-    for member_id, pk, kind, on, needed in (
-            Assessment.objects.filter(member_id__in=ids, completed_on__isnull=False)
+    prefix = _prefix(Assessment)
+    for member_id, pk, kind, on, needed in rows(
+            Assessment.objects.filter(_of_members(ids), completed_on__isnull=False)
             .order_by("completed_on", "pk")
             .values_list("member_id", "pk", "kind", "completed_on", "icp_update_needed")):
-        records[member_id].assessments.append((on, kind, needed, ref_of(Assessment, pk)))
+        if (record := records.get(member_id)) is not None:
+            record.assessments.append((on, kind, needed, f"{prefix}{pk}"))
+    prefix = _prefix(CarePlan)
     plan_member: dict[int, int] = {}
-    for member_id, pk, on in (
-            CarePlan.objects.filter(member_id__in=ids, finalized_on__isnull=False)
+    for member_id, pk, on in rows(
+            CarePlan.objects.filter(_of_members(ids), finalized_on__isnull=False)
             .order_by("finalized_on", "version").values_list("member_id", "pk", "finalized_on")):
-        records[member_id].icps.append((on, ref_of(CarePlan, pk)))
-        plan_member[pk] = member_id
+        if (record := records.get(member_id)) is not None:
+            record.icps.append((on, f"{prefix}{pk}"))
+            plan_member[pk] = member_id
     deliveries: dict[int, list[DeliveryFacts]] = {pk: [] for pk in plan_member}
-    for plan_id, language, medium, on, pk in (
-            CarePlanDelivery.objects.filter(care_plan__member_id__in=ids,
+    delivery = _prefix(CarePlanDelivery)
+    for plan_id, language, medium, on, pk in rows(
+            CarePlanDelivery.objects.filter(_of_members(ids, "care_plan__member_id"),
                                             care_plan__finalized_on__isnull=False)
             .order_by("delivered_on", "pk")
             .values_list("care_plan_id", "language", "medium", "delivered_on", "pk")):
-        deliveries[plan_id].append(DeliveryFacts(language, medium, on,
-                                                 ref_of(CarePlanDelivery, pk)))
+        if (found := deliveries.get(plan_id)) is not None:
+            found.append(DeliveryFacts(language, medium, on, f"{delivery}{pk}"))
     for plan_id, found in deliveries.items():
-        records[plan_member[plan_id]].deliveries[ref_of(CarePlan, plan_id)] = tuple(found)
-    for member_id, pk, on, needed in (
-            MonitoringReview.objects.filter(member_id__in=ids).order_by("reviewed_on", "pk")
+        records[plan_member[plan_id]].deliveries[f"{prefix}{plan_id}"] = tuple(found)
+    prefix = _prefix(MonitoringReview)
+    for member_id, pk, on, needed in rows(
+            MonitoringReview.objects.filter(_of_members(ids)).order_by("reviewed_on", "pk")
             .values_list("member_id", "pk", "reviewed_on", "icp_update_needed")):
-        records[member_id].reviews.append((on, needed, ref_of(MonitoringReview, pk)))
+        if (record := records.get(member_id)) is not None:
+            record.reviews.append((on, needed, f"{prefix}{pk}"))
 
 
 def _load_coordination(ids: list[int], records: dict[int, MemberRecords]) -> None:
-    """Qualifying contacts, hospital stays, transition plans."""
-    zone = timezone.get_current_timezone()
-    for member_id, pk, at in (
-            Contact.objects.filter(QUALIFYING_CONTACTS, member_id__in=ids)
-            .order_by("contact_at", "pk").values_list("member_id", "pk", "contact_at")):
-        records[member_id].contacts.append((contact_day(at, zone), ref_of(Contact, pk)))
-    for member_id, pk, key, admitted, discharged, follow_up in (
-            HospitalStay.objects.filter(member_id__in=ids).order_by("admitted_on", "pk")
+    """Qualifying contacts (their day: ``facts.contact_day``), hospital stays, transition
+    plans."""
+    local_day = LocalDays()
+    prefix = _prefix(Contact)
+    for member_id, pk, at in rows(
+            Contact.objects.filter(QUALIFYING_CONTACTS, _of_members(ids))
+            .order_by("contact_at", "pk").annotate(at=NaiveUtc("contact_at"))
+            .values_list("member_id", "pk", "at"), naive_utc=True):
+        if (record := records.get(member_id)) is not None:
+            record.contacts.append((local_day(at), f"{prefix}{pk}"))
+    for member_id, pk, key, admitted, discharged, follow_up in rows(
+            HospitalStay.objects.filter(_of_members(ids)).order_by("admitted_on", "pk")
             .values_list("member_id", "pk", "key", "admitted_on", "discharged_on",
                          "follow_up_on")):
-        records[member_id].stays.append(
-            stay_facts_of(key, pk, admitted, discharged, follow_up))
-    for member_id, pk, on in (
-            TransitionPlan.objects.filter(member_id__in=ids).order_by("recorded_on", "pk")
+        if (record := records.get(member_id)) is not None:
+            record.stays.append(stay_facts_of(key, pk, admitted, discharged, follow_up))
+    prefix = _prefix(TransitionPlan)
+    for member_id, pk, on in rows(
+            TransitionPlan.objects.filter(_of_members(ids)).order_by("recorded_on", "pk")
             .values_list("member_id", "pk", "recorded_on")):
-        records[member_id].transition_plans.append((on, ref_of(TransitionPlan, pk)))
+        if (record := records.get(member_id)) is not None:
+            record.transition_plans.append((on, f"{prefix}{pk}"))
 
 
 def _load_referrals(ids: list[int], records: dict[int, MemberRecords]) -> None:
     """Referrals with their follow-ups, status inquiries and notices."""
+    of_members = _of_members(ids, "referral__member_id")
     follow_ups: dict[int, list] = defaultdict(list)
-    for referral_id, pk, on in (
-            ReferralFollowUp.objects.filter(referral__member_id__in=ids).order_by()
+    prefix = _prefix(ReferralFollowUp)
+    for referral_id, pk, on in rows(
+            ReferralFollowUp.objects.filter(of_members).order_by()
             .values_list("referral_id", "pk", "followed_up_on")):
-        follow_ups[referral_id].append((on, ref_of(ReferralFollowUp, pk)))
+        follow_ups[referral_id].append((on, f"{prefix}{pk}"))
     inquiries: dict[int, list] = defaultdict(list)
-    for referral_id, pk, received, answered in (
-            ReferralInquiry.objects.filter(referral__member_id__in=ids)
-            .order_by("received_on", "pk")
+    for referral_id, pk, received, answered in rows(
+            ReferralInquiry.objects.filter(of_members).order_by("received_on", "pk")
             .values_list("referral_id", "pk", "received_on", "answered_on")):
         inquiries[referral_id].append((pk, received, answered))
     notices: dict[int, list] = defaultdict(list)
-    for referral_id, pk, sent_on, kind in (
-            ReferralNotice.objects.filter(referral__member_id__in=ids).order_by()
+    prefix = _prefix(ReferralNotice)
+    for referral_id, pk, sent_on, kind in rows(
+            ReferralNotice.objects.filter(of_members).order_by()
             .values_list("referral_id", "pk", "sent_on", "notice_kind")):
-        notices[referral_id].append((sent_on, ref_of(ReferralNotice, pk), kind))
-    for member_id, pk, key, referred, scheduled, exception, closed_on, referrer_kind in (
-            ServiceReferral.objects.filter(member_id__in=ids).order_by("referred_on", "pk")
+        notices[referral_id].append((sent_on, f"{prefix}{pk}", kind))
+    for member_id, pk, key, referred, scheduled, exception, closed_on, referrer_kind in rows(
+            ServiceReferral.objects.filter(_of_members(ids)).order_by("referred_on", "pk")
             .values_list("member_id", "pk", "key", "referred_on", "scheduled_on",
                          "exception_reason", "closed_on", "referrer_kind")):
+        if (record := records.get(member_id)) is None:
+            continue
         name = key_or_id(key, pk)
-        records[member_id].referrals.append(ReferralRecord(
+        record.referrals.append(ReferralRecord(
             referred, referral_facts_of(key, pk, scheduled, exception, follow_ups[pk]),
             inquiry_facts_of(name, inquiries[pk]),
             closure_facts_of(name, closed_on, referrer_kind, notices[pk])))

@@ -2,16 +2,18 @@
 queries are equal to ``episode_facts`` of the same members loaded with model instances
 (``members_with_records``), in every order, on the demo program and on edge cases."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from careplans.models import Assessment, CarePlan, CarePlanDelivery
 from cares.deadlines.bulk_facts import MemberEpisodes, member_facts_in_bulk
 from cares.deadlines.facts import episode_facts, members_with_records, subject_key
+from cares.deadlines.rows import LocalDays
 from cares.program.demo.program import seed_demo_members
 from members.models import (
     Contact,
@@ -242,3 +244,37 @@ def test_the_number_of_queries_does_not_grow_with_the_members():
             member_facts_in_bulk(chunk)
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 15
+
+
+# --- (d) contact days around daylight saving time -----------------------------------------------
+
+DST_DAYS = (date(2025, 3, 9), date(2025, 11, 2), date(2026, 3, 8), date(2026, 11, 1))
+
+
+@pytest.mark.django_db
+def test_contacts_on_daylight_saving_days_keep_their_local_day():
+    member = MemberFactory()
+    episode(member, date(2025, 1, 1))
+    for day in DST_DAYS:  # 03:30 UTC: the evening before, in New York
+        contact(member, datetime.combine(day, datetime.min.time(), UTC).replace(hour=3, minute=30),
+                with_member=True)
+        contact(member, datetime.combine(day, datetime.min.time(), UTC).replace(hour=7, minute=30),
+                with_guardian=True)
+    contact(member, datetime(2025, 3, 10, 3, 30, tzinfo=UTC), with_member=True)  # EDT: Mar 9
+    bulk = member_facts_in_bulk([member.pk])
+    assert bulk == instance_facts([member.pk])
+    days = [on for on, _ in bulk[0].episodes[0][1].qualifying_contacts]
+    assert days == [date(2025, 3, 8), date(2025, 3, 9), date(2025, 3, 9), date(2025, 11, 1),
+                    date(2025, 11, 2), date(2026, 3, 7), date(2026, 3, 8), date(2026, 10, 31),
+                    date(2026, 11, 1)]
+
+
+def test_local_days_are_timezone_localdate_every_half_hour_around_the_changes():
+    local_day = LocalDays()
+    zone = timezone.get_current_timezone()
+    for day in DST_DAYS:
+        start = datetime.combine(day - timedelta(days=1), datetime.min.time(), UTC)
+        for step in range(3 * 48):
+            at = start + timedelta(minutes=30 * step)
+            expected = timezone.localdate(at, zone)
+            assert local_day(at) == local_day(at.replace(tzinfo=None)) == expected, at
