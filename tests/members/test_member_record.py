@@ -241,11 +241,14 @@ def test_a_duplicate_id_links_to_the_member_on_file_and_offers_a_new_referral(cl
 @pytest.mark.django_db
 def test_a_duplicate_id_of_a_member_the_user_may_not_see_names_nobody(client):
     coordinator = make_staff("care_coordinator")
-    stranger = enrolled_member(make_staff("care_coordinator"), masshealth_id=DUPLICATE_ID)
+    # A name no staff member can have (a random last name once matched a coordinator's first
+    # name in the page's staff list).
+    stranger = enrolled_member(make_staff("care_coordinator"), masshealth_id=DUPLICATE_ID,
+                               legal_first_name="Quillon", legal_last_name="Verbrugghe-Okafor")
     sign_in(client, coordinator.user)
     response = client.post(reverse("members:intake"), intake_post(coordinator))
     page = response.content.decode()
     assert response.context["form"].errors["masshealth_id"] == [DUPLICATE]
     assert 'id="already-on-file"' not in page
-    assert stranger.legal_last_name not in page
+    assert stranger.legal_last_name not in page and stranger.legal_first_name not in page
     assert reverse("members:refer", args=[stranger.pk]) not in page
