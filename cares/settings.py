@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cares.program.dashboards",
     "cares.program.interchange",
     "cares.program.quality",
+    "cares.program.fhir",
     "cares.program.demo",
     "members",
     "careplans",
@@ -397,6 +398,13 @@ CARES_LICENSE_EXPIRY_WARNING_DAYS = 60
 CARES_BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 # How long a two-factor enrollment link from the program director stays valid (single use).
 CARES_ENROLLMENT_LINK_HOURS = env.int("ENROLLMENT_LINK_HOURS", default=72)
+
+# FHIR export (issue 21, cares.program.fhir): the base of the Bundle's fullUrls for the
+# export_fhir command (the $everything view uses the address it was asked on), and the
+# identifier system of the MassHealth member ID.
+CARES_FHIR_BASE_URL = env.str("CARES_FHIR_BASE_URL", default="https://cares-kids.example/fhir")
+CARES_MASSHEALTH_ID_SYSTEM = env.str("CARES_MASSHEALTH_ID_SYSTEM",
+                                     default="https://www.mass.gov/masshealth/member-id")
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 
 # --- Letters (notices) ----------------------------------------------------------------------

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("careplans.urls")),
     path("directory/", include(directory_patterns)),
     path("", include("cares.program.dashboards.urls")),
+    path("fhir/", include("cares.program.fhir.urls")),  # read only (issue 21)
     path("audit/", audit_log_view, name="audit_log"),
     path("emergency-access/", break_glass_view, name="break_glass"),
     # One sign-in page for everyone (with lockout): the admin's own login redirects to it.

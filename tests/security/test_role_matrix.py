@@ -62,6 +62,7 @@ members:contact_remove                      405 405 405 404 403 404 404
 members:release_add                         200 200 200 404 403 404 404
 members:release_revoke                      405 405 405 404 403 404 404
 document_download                           200 200 200 404 200 404 404
+fhir:everything                             200 200 200 404 200 404 404
 members:referrals                           200 200 200 200 200 403 403
 members:referral_add                        200 200 200 404 403 404 404
 members:referral_detail                     200 200 200 404 200 404 404

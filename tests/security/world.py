@@ -436,7 +436,8 @@ NESTED = {
 
 # --- URL patterns ---------------------------------------------------------------------------
 
-MEMBER_PREFIX = "members/<int:pk>/"
+# Member URLs: under the member, or the member as a FHIR Patient (issue 21).
+MEMBER_PREFIXES = ("members/<int:pk>/", "fhir/Patient/<int:pk>/")
 MEMBER_PARAMS = ("member_id", "member_pk")
 
 # Patterns with a parameter that is not a member: which world attribute fills it.
@@ -475,7 +476,7 @@ OTHER_RECORDS = {
 
 
 def is_member_route(route: Route) -> bool:
-    return route.pattern.startswith(MEMBER_PREFIX) or any(
+    return route.pattern.startswith(MEMBER_PREFIXES) or any(
         p in MEMBER_PARAMS for p in route.params)
 
 
@@ -489,7 +490,7 @@ def member_routes() -> list[Route]:
 
 
 def member_param(route: Route) -> str:
-    return "pk" if route.pattern.startswith(MEMBER_PREFIX) else next(
+    return "pk" if route.pattern.startswith(MEMBER_PREFIXES) else next(
         p for p in route.params if p in MEMBER_PARAMS)
 
 
