@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -36,7 +37,7 @@ def test_the_coordinator_downloads_the_fhir_bundle(page, sign_in, artifacts_dir)
         page.keyboard.press("Enter")
     download = download_info.value
     assert download.suggested_filename == f"member-{member.pk}-fhir-bundle.json"
-    bundle = json.loads(open(download.path(), encoding="utf-8").read())
+    bundle = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     patient = bundle["entry"][0]["resource"]
     assert patient["resourceType"] == "Patient"
     assert patient["name"][0] == {"use": "official", "family": "Quintero", "given": ["Rosa"]}
