@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -179,6 +180,12 @@ class Week:
         return [self.monday + timedelta(days=i) for i in range(7)]
 
 
+@lru_cache(maxsize=256)
+def _business_days(week: Week) -> frozenset[date]:
+    """The week's business days (read once per week, not once per coordinator)."""
+    return frozenset(d for d in week.days() if is_business_day(d))
+
+
 def weeks_before(today: date, count: int, *, include_current: bool = False) -> list[Week]:
     """The last ``count`` complete Monday-Sunday weeks before ``today`` (oldest first); with
     ``include_current``, the week of ``today`` is the last of them."""
@@ -190,9 +197,7 @@ def weeks_before(today: date, count: int, *, include_current: bool = False) -> l
 def _leave_days(leaves: Sequence[tuple[datetime, datetime]], week: Week) -> set[date]:
     """Business days of ``week`` whose business hours the leave periods cover in full."""
     covered = set()
-    for day in week.days():
-        if not is_business_day(day):
-            continue
+    for day in _business_days(week):
         start = timezone.make_aware(datetime.combine(day, BUSINESS_HOURS[0]))
         end = timezone.make_aware(datetime.combine(day, BUSINESS_HOURS[1]))
         if any(s <= start and e >= end for s, e in leaves):
@@ -219,13 +224,16 @@ def supervision_grid(coordinators: Sequence[StaffProfile], weeks: Sequence[Week]
         return []
     first, last = weeks[0].monday, weeks[-1].sunday
     ids = [c.pk for c in coordinators]
-    held = set(Supervision.objects.filter(coordinator_id__in=ids, held_on__range=(first, last))
-               .values_list("coordinator_id", "held_on"))
-    leaves = _leaves([c.pk for c in coordinators if _may_need_leave(c, weeks, held)],
-                     first, last)
+    held: dict[int, set[date]] = {}  # dates by coordinator, grouped once
+    for pk, d in Supervision.objects.filter(coordinator_id__in=ids,
+                                            held_on__range=(first, last)
+                                            ).values_list("coordinator_id", "held_on"):
+        held.setdefault(pk, set()).add(d)
+    leaves = _leaves([c.pk for c in coordinators
+                      if _may_need_leave(c, weeks, held.get(c.pk, ()))], first, last)
     rows = []
     for coordinator in coordinators:
-        dates = {d for pk, d in held if pk == coordinator.pk}
+        dates = held.get(coordinator.pk, set())
         cells = [(week, _state(coordinator, week, dates, leaves.get(coordinator.pk, []), today))
                  for week in weeks]
         rows.append(GridRow(coordinator, cells))
@@ -233,12 +241,11 @@ def supervision_grid(coordinators: Sequence[StaffProfile], weeks: Sequence[Week]
 
 
 def _may_need_leave(coordinator: StaffProfile, weeks: Sequence[Week],
-                    held: set[tuple[int, date]]) -> bool:
-    """Whether some week of ``coordinator`` has no session although they were employed (only
-    then does their leave matter)."""
+                    dates: Iterable[date]) -> bool:
+    """Whether some week of ``coordinator`` has no session (``dates``: theirs) although they
+    were employed (only then does their leave matter)."""
     return any(coordinator.hire_date <= week.sunday and not any(
-        pk == coordinator.pk and week.monday <= d <= week.sunday for pk, d in held)
-        for week in weeks)
+        week.monday <= d <= week.sunday for d in dates) for week in weeks)
 
 
 def _leaves(ids: list[int], first: date, last: date
@@ -262,8 +269,8 @@ def _state(coordinator: StaffProfile, week: Week, dates: set[date],
         return DONE
     if coordinator.hire_date > week.sunday:
         return EXCUSED
-    business = [d for d in week.days() if is_business_day(d)]
-    if leaves and business and set(business) <= _leave_days(leaves, week):
+    business = _business_days(week)
+    if leaves and business and business <= _leave_days(leaves, week):
         return EXCUSED
     return OPEN if week.sunday >= today else MISSING
 
@@ -273,10 +280,11 @@ def supervision_check(now: datetime) -> ProgramCheck:
     last 4 complete weeks (Monday-Sunday) before today."""
     today = timezone.localdate(now)
     weeks = weeks_before(today, CHECK_WEEKS)
-    rows = supervision_grid(list(active_coordinators().order_by("user__last_name", "pk")),
-                            weeks, today)
-    gaps = [_("%(name)s: no supervision in the week of %(monday)s")
-            % {"name": row.coordinator, "monday": week.monday.isoformat()}
+    coordinators = active_coordinators().order_by("user__last_name", "pk").only(
+        "hire_date", "user__first_name", "user__last_name", "user__email")  # what is shown
+    rows = supervision_grid(list(coordinators), weeks, today)
+    gap = _("%(name)s: no supervision in the week of %(monday)s")  # translated once
+    gaps = [gap % {"name": row.coordinator, "monday": week.monday.isoformat()}
             for row in rows for week in row.missing]
     span = _("weeks of %(first)s to %(last)s") % {"first": weeks[0].monday.isoformat(),
                                                    "last": weeks[-1].monday.isoformat()}

@@ -9,11 +9,12 @@ and the rule book (``cares.deadlines.rules.compute_staff``) gives each its statu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import calendar
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 
 from cares.base.staff.models import Role, TrainingTopic
@@ -43,9 +44,18 @@ def required_initial_topics(roles: Iterable[str]) -> tuple[str, ...]:
     return tuple(topics)
 
 
+def months_after(day: date, months: int) -> date:
+    """``day + relativedelta(months=months)`` (the same day of the month, or the month's last
+    day when it is shorter), without building a relativedelta: the dashboard computes this
+    for every staff member's training cycles (issue 20)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def initial_training_due(hire_date: date) -> date:
     """The later of hire date + 3 months and 2023-12-31 (PS V, V.A)."""
-    return max(hire_date + relativedelta(months=INITIAL_TRAINING_MONTHS), TRAINING_FLOOR)
+    return max(months_after(hire_date, INITIAL_TRAINING_MONTHS), TRAINING_FLOOR)
 
 
 @dataclass(frozen=True)
@@ -112,32 +122,41 @@ def training_cycles(f: StaffTrainingFacts, on: date) -> list[TrainingCycle]:
     completed_on, _missing = initial_training_completed_on(f.roles, f.trainings, on)
     found = [TrainingCycle("staff_initial_training", f.hire_date,
                            initial_training_due(f.hire_date), completed_on)]
-    annuals = sorted(d for topic, d in f.trainings if topic == "annual" and d <= on)
-    anchor, cycle = completed_on, 0
-    while anchor is not None and anchor <= on:
-        satisfied = next((d for d in annuals if d > anchor), None)
-        found.append(TrainingCycle("staff_annual_training", anchor,
-                                   anchor + relativedelta(months=ANNUAL_TRAINING_MONTHS),
-                                   satisfied, cycle))
-        anchor, cycle = satisfied, cycle + 1
+    found.extend(TrainingCycle("staff_annual_training", start, due, satisfied, cycle)
+                 for cycle, (start, due, satisfied)
+                 in enumerate(_annual_chain(completed_on, f.trainings, on)))
     return found
+
+
+def _annual_chain(completed_on: date | None, trainings: Iterable[tuple[str, date]],
+                  on: date) -> Iterator[tuple[date, date, date | None]]:
+    """``(start, due, satisfied_on)`` of each annual cycle from the initial completion: each
+    satisfied by the earliest annual training strictly after its anchor, which anchors the
+    next; an unsatisfied cycle ends the chain."""
+    annuals = sorted(d for topic, d in trainings if topic == "annual" and d <= on)
+    anchor = completed_on
+    while anchor is not None and anchor <= on:
+        after = bisect_right(annuals, anchor)  # the first annual training after the anchor
+        satisfied = annuals[after] if after < len(annuals) else None
+        yield anchor, months_after(anchor, ANNUAL_TRAINING_MONTHS), satisfied
+        anchor = satisfied
 
 
 def training_status(hire_date: date, roles: Iterable[str],
                     trainings: Iterable[tuple[str, date]], on: date) -> TrainingStatus:
     """Initial training first; once complete, the current cycle of annual training, read from
-    the rule's cycles (``training_cycles``) rather than computed a second time."""
+    the rule's annual chain (``_annual_chain``, as ``training_cycles``) rather than computed a
+    second time."""
     trainings = tuple(trainings)
-    roles = tuple(roles)
     completed_on, missing = initial_training_completed_on(roles, trainings, on)
     if completed_on is None:
         due = initial_training_due(hire_date)
         return TrainingStatus("overdue" if on > due else "due", due, None, missing)
-    annual = [c for c in training_cycles(StaffTrainingFacts(hire_date, roles, trainings), on)
-              if c.rule == "staff_annual_training"]
-    if not annual:  # hired after ``on``: no deadline exists yet
-        return TrainingStatus("complete", completed_on + relativedelta(
-            months=ANNUAL_TRAINING_MONTHS), completed_on)
-    current = annual[-1]  # a chain ends with its one unsatisfied cycle
-    overdue = current.satisfied_on is None and on > current.due
-    return TrainingStatus("overdue" if overdue else "complete", current.due, current.start)
+    # Hired after ``on``: no deadline exists yet.
+    chain = list(_annual_chain(completed_on, trainings, on)) if hire_date <= on else []
+    if not chain:
+        return TrainingStatus("complete", months_after(completed_on, ANNUAL_TRAINING_MONTHS),
+                              completed_on)
+    start, due, satisfied_on = chain[-1]  # a chain ends with its one unsatisfied cycle
+    overdue = satisfied_on is None and on > due
+    return TrainingStatus("overdue" if overdue else "complete", due, start)

@@ -13,7 +13,7 @@ Enrolled member-months
     termination date yet: still enrolled), as the deadline engine reads it. For each calendar
     month overlapping the period (clipped to the period and to today), the days each member
     was enrolled divided by the days of that month, summed over members (a member counts once
-    a day even with overlapping episodes). Read from one query of plain episode values.
+    a day even with overlapping episodes). One query, the spans grouped in the database.
 
 ED visits (inpatient admissions) per 100 member-months
     Hospital stays of the setting "Emergency department visit" ("Inpatient admission")
@@ -48,14 +48,17 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from careplans.models import CarePlan, CarePlanStatus, Goal, GoalAchievement
 from cares.deadlines.models import Deadline
@@ -105,25 +108,34 @@ def _merged(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
 
 
 def member_months(period: Period, today: date) -> float:
-    """Enrolled member-months in ``period`` up to today. One query of plain values."""
+    """Enrolled member-months in ``period`` up to today. One query, grouped in the database:
+    each enrolled span clipped to the period, a row per distinct span of the members enrolled
+    once (with how many), and the spans of the few with several episodes to merge here."""
     start, last = period.start, through(period, today)
     if last < start:
         return 0.0
-    rows = (Episode.objects.filter(effective_date__isnull=False, effective_date__lte=last)
-            .filter(Q(termination_date__isnull=True) | Q(termination_date__gte=start))
-            .order_by().values_list("member_id", "effective_date", "termination_date"))
-    spans: dict[int, list[tuple[date, date]]] = {}
-    for member_id, effective, terminated in rows:  # thousands: plain comparisons
-        first = effective if effective > start else start
-        end = last if terminated is None or terminated > last else terminated
-        if first <= end:
-            found = spans.get(member_id)
-            if found is None:
-                spans[member_id] = [(first, end)]
-            else:
-                found.append((first, end))
-    return sum(months_between(a, b) for found in spans.values()
-               for a, b in (found if len(found) == 1 else _merged(found)))
+    # Enrolled some day of start..last: the span clipped to it is not empty.
+    enrolled = (Episode.objects.filter(effective_date__isnull=False, effective_date__lte=last)
+                .filter(Q(termination_date__isnull=True)
+                        | (Q(termination_date__gte=start)
+                           & Q(termination_date__gte=F("effective_date")))).order_by())
+    several = (enrolled.values("member_id").annotate(n=Count("pk")).filter(n__gt=1)
+               .values("member_id"))
+    rows = (enrolled.annotate(
+        first=Greatest("effective_date", Value(start, output_field=DateField())),
+        end=Least(Coalesce("termination_date", Value(last, output_field=DateField())),
+                  Value(last, output_field=DateField())),
+        shared=Case(When(member_id__in=several, then=F("member_id")), default=None,
+                    output_field=IntegerField()))
+        .values_list("shared", "first", "end").annotate(n=Count("pk")))
+    total, spans = 0.0, {}
+    for member_id, first, end, n in rows:
+        if member_id is None:  # n members enrolled first..end, each once
+            total += n * months_between(first, end)
+        else:
+            spans.setdefault(member_id, []).append((first, end))
+    return total + sum(months_between(a, b) for found in spans.values()
+                       for a, b in _merged(found))
 
 
 # --- Hospital stays -----------------------------------------------------------------------------

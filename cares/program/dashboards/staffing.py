@@ -76,6 +76,7 @@ PROFILE_FIELDS = ("pk", "hire_date", "active", "education", "human_services_degr
                   "relevant_experience_years", "admin_experience_years",
                   "caregiver_of_special_needs_youth", "certified_chw", "user__first_name",
                   "user__last_name", "user__email", "user__is_active")
+PROFILE_KEYS = tuple(k.replace("user__", "user_") for k in PROFILE_FIELDS)  # attribute names
 
 
 def staff_summary(today: date) -> StaffSummary:
@@ -87,43 +88,43 @@ def staff_summary(today: date) -> StaffSummary:
         roles[r["staff_id"]].append(SimpleNamespace(**r))
     covered = {r.covers_id for rs in roles.values() for r in rs if r.covers_id}
     wanted = Q(active=True) | Q(pk__in=covered)
-    profiles = {p["pk"]: SimpleNamespace(**{k.replace("user__", "user_"): v
-                                            for k, v in p.items()})
-                for p in StaffProfile.objects.filter(wanted).values(*PROFILE_FIELDS)}
+    profiles = {p[0]: SimpleNamespace(**dict(zip(PROFILE_KEYS, p, strict=True)))
+                for p in StaffProfile.objects.filter(wanted).values_list(*PROFILE_FIELDS)}
     credentials: dict[int, list[SimpleNamespace]] = defaultdict(list)
     for c in Credential.objects.filter(staff__in=profiles.keys()).order_by(
             "type", "expires").values("staff_id", "type", "license_number", "state", "expires"):
         credentials[c["staff_id"]].append(SimpleNamespace(**c))
-    trainings: dict[int, list[tuple[str, date]]] = defaultdict(list)
-    for staff_id, topic, completed in Training.objects.filter(staff__active=True).values_list(
+    trainings: dict[int, list[tuple[int, str, date]]] = defaultdict(list)  # the rows as read
+    for row in Training.objects.filter(staff__active=True).values_list(
             "staff_id", "topic", "completed"):
-        trainings[staff_id].append((topic, completed))
+        trainings[row[0]].append(row)
     facts = {pk: StaffFacts.of(p, credentials[pk]) for pk, p in profiles.items()}
-
-    def name(p) -> str:
-        return f"{p.user_first_name} {p.user_last_name}".strip() or p.user_email
-
+    names = {pk: f"{p.user_first_name} {p.user_last_name}".strip() or p.user_email
+             for pk, p in profiles.items()}
+    checked: dict[tuple, list[str]] = {}  # many share their facts and roles: checked once
     horizon = today + timedelta(days=LICENCE_WINDOW_DAYS)
     label = {r.value: str(r.label) for r in Role}  # translated once, not once per staff member
     lines, licences, entries = [], [], []
     active = [(pk, p) for pk, p in profiles.items() if p.active]
     for pk, p in sorted(active, key=lambda i: (i[1].user_last_name, i[1].user_first_name,
                                                i[0])):
-        claims = [RoleClaim(role=r.role, is_backup=r.is_backup,
-                            covered_name=name(profiles[r.covers_id]) if r.covers_id else "")
-                  for r in roles[pk]]
-        training = training_status(p.hire_date, [r.role for r in roles[pk]], trainings[pk],
-                                   today)
+        claims = tuple(RoleClaim(role=r.role, is_backup=r.is_backup,
+                                 covered_name=names[r.covers_id] if r.covers_id else "")
+                       for r in roles[pk])
+        problems = checked.get((facts[pk], claims))
+        if problems is None:
+            problems = checked[facts[pk], claims] = check_roles(facts[pk], claims, today)
+        training = training_status(p.hire_date, [r.role for r in roles[pk]],
+                                   [(topic, on) for _s, topic, on in trainings[pk]], today)
         mine = credentials[pk]
         lines.append(StaffLine(
-            pk, name(p), [label[r.role] + (" (backup)" if r.is_backup else "")
-                          for r in roles[pk]],
-            check_roles(facts[pk], claims, today), training,
-            min(mine, key=lambda c: c.expires, default=None)))
-        licences.extend((name(p), c, "expired" if c.expires < today else "soon")
+            pk, names[pk], [label[r.role] + (" (backup)" if r.is_backup else "")
+                            for r in roles[pk]],
+            list(problems), training, min(mine, key=lambda c: c.expires, default=None)))
+        licences.extend((names[pk], c, "expired" if c.expires < today else "soon")
                         for c in mine if c.expires <= horizon)
         if p.user_is_active and p.hire_date <= today:
-            entries.append(StaffEntry(name=name(p), facts=facts[pk], roles=frozenset(
+            entries.append(StaffEntry(name=names[pk], facts=facts[pk], roles=frozenset(
                 r.role for r in roles[pk] if not r.is_backup)))
     licences.sort(key=lambda t: (t[1].expires, t[0]))
     return StaffSummary(lines, licences, [r for r in lines if r.training.state == "overdue"],
