@@ -135,8 +135,9 @@ def members_turning_21(qs: QuerySet[Member], on: date) -> QuerySet[Member]:
     return qs.filter(date_of_birth__lte=cutoff)
 
 
-def member_detail(member: Member) -> dict:
-    """Everything the member page shows, in a fixed number of queries."""
+def member_detail(member: Member, *, recent_contacts: int | None = None) -> dict:
+    """Everything the member page shows, in a fixed number of queries (only the
+    ``recent_contacts`` latest contacts, when given: ``coordination_detail``)."""
     episodes = list(
         member.episodes.select_related("primary_contact__user", "referring_contact",
                                        "engagement", "removal")
@@ -157,7 +158,7 @@ def member_detail(member: Member) -> dict:
         "releases": list(member.releases.select_related("provider")),
         "care_team": [m for m in memberships if m.until is None],
         "memberships": memberships,
-        "coordination": coordination_detail(member, today()),
+        "coordination": coordination_detail(member, today(), recent_contacts=recent_contacts),
     }
 
 

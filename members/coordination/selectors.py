@@ -105,9 +105,16 @@ def open_duplicates(member_ids) -> dict[int, int]:
 
 # --- The member page ------------------------------------------------------------------------------
 
-def coordination_detail(member, on: date) -> dict:
+def coordination_detail(member, on: date, *, recent_contacts: int | None = None) -> dict:
     """The member's care coordination records for the member page and the timeline, in a
-    fixed number of queries (thirteen: the last, the on-call shifts of the calls)."""
+    fixed number of queries (thirteen: the last, the on-call shifts of the calls). With
+    ``recent_contacts``, only that many of the latest contacts are read, and when there are
+    more, one more query counts them all (``contacts_total``)."""
+    everyone = member.contact_records.select_related("staff__user").order_by("-contact_at", "-pk")
+    contacts = list(everyone if recent_contacts is None else everyone[:recent_contacts + 1])
+    contacts_total = len(contacts)
+    if recent_contacts is not None and contacts_total > recent_contacts:
+        contacts, contacts_total = contacts[:recent_contacts], everyone.count()
     referrals = list(referrals_with_records(member.referrals.all()).order_by(
         "-referred_on", "-pk"))
     duplicates = rules.likely_duplicates(referrals)
@@ -123,8 +130,8 @@ def coordination_detail(member, on: date) -> dict:
         "transition_plan": plans[0] if plans else None,
         "transition_missing": plans[0].missing_elements(age=member.age_on(on)) if plans else [],
         "transition_plans": plans,
-        "contacts": list(member.contact_records.select_related("staff__user")
-                         .order_by("-contact_at", "-pk")),
+        "contacts": contacts,
+        "contacts_total": contacts_total,
         "on_call_calls": calls,
         "on_call_shifts": shifts_for(calls),
         "case_reviews": list(member.case_reviews.order_by("-held_on", "-pk")),

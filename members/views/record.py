@@ -16,17 +16,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cares.base import events
-from cares.base.access import MANAGE_MEMBERS, may_see_clinical, permission_required, staff_profile
+from cares.base.access import (
+    MANAGE_MEMBERS,
+    may,
+    may_see_clinical,
+    permission_required,
+    staff_profile,
+)
 from cares.base.languages import language_name
 from cares.base.toolkit import form_flow
 from members import services
-from members.access import may_change_member, member_view, visible_members
+from members.access import member_view, visible_members
 from members.benefits import benefits_of
 from members.coordination.contacts import contact_summary
 from members.forms import IntakeForm, IntakeGuardianFormSet, MemberForm, ReferralForm
 from members.models import Episode, EpisodeStatus, Member
 from members.pages import done, form_page, post_data
 from members.selectors import member_detail, member_timeline, turning_21_flag
+from members.timeline import deadline_rows, recent_deadlines, timeline_rows
 
 
 def _already_on_file(request, form) -> Member | None:
@@ -158,16 +165,77 @@ def icp_update_rows(reviews, deadlines) -> list[tuple]:
             for r in reviews]
 
 
+# The member page shows the most recent part of the long histories, each with a link to all
+# of it (``?show=timeline``, ``?show=deadlines``: the same page, the same access and audit).
+HISTORIES = ("timeline", "deadlines")
+RECENT_TIMELINE = 20
+RECENT_DEADLINES = 5  # met, late or excepted; the open and overdue ones are all shown
+# The coordination records that make one timeline entry each, newest first: only the most
+# recent few can be among the most recent entries.
+ONE_ENTRY_EACH = ("contacts", "on_call_calls", "case_reviews", "consultations",
+                  "monitoring_reviews")
+
+
+def recent_timeline(member: Member, detail: dict, *, clinical: bool,
+                    keep: int | None) -> tuple[list, int]:
+    """The ``keep`` most recent timeline entries (all for ``None``) and how many there are
+    in all, without building the entries that could not be among them."""
+    if keep is None:
+        entries = member_timeline(member, detail, clinical=clinical)
+        return entries, len(entries)
+    coordination = detail["coordination"]
+    trimmed = {name: coordination[name][:keep] for name in ONE_ENTRY_EACH}
+    left_out = sum(coordination.get(f"{name}_total", len(coordination[name]))
+                   - len(trimmed[name]) for name in ONE_ENTRY_EACH)
+    entries = member_timeline(member, {**detail, "coordination": {**coordination, **trimmed}},
+                              clinical=clinical)
+    return entries[:keep], len(entries) + left_out
+
+
+def shown_history(request) -> str:
+    """The history the page shows in full (``?show=``), if any."""
+    show = request.GET.get("show")
+    return show if show in HISTORIES else ""
+
+
+def regular_contact(member: Member, on: date, coordination: dict, deadlines: list):
+    """``contact_summary`` from the contacts the page read: the latest ones, so the latest
+    regular contact is among them unless none of them is one (then one query finds it)."""
+    contacts = coordination["contacts"]
+    if len(contacts) < coordination["contacts_total"] and not any(c.qualifies
+                                                                   for c in contacts):
+        contacts = None
+    return contact_summary(member, on, deadlines=deadlines, contacts=contacts)
+
+
+def history_context(show: str, member: Member, detail: dict, deadlines: list, *,
+                    clinical: bool) -> dict:
+    """The timeline and the deadlines as the page prints them, the most recent part unless
+    ``show`` asks for all of one, with their totals."""
+    timeline, timeline_total = recent_timeline(
+        member, detail, clinical=clinical,
+        keep=None if show == "timeline" else RECENT_TIMELINE)
+    shown = deadlines if show == "deadlines" else recent_deadlines(deadlines, RECENT_DEADLINES)
+    return {"show": show, "timeline": timeline, "timeline_rows": timeline_rows(timeline),
+            "timeline_total": timeline_total, "deadlines": shown,
+            "deadline_rows": deadline_rows(shown, clinical=clinical),
+            "deadlines_total": len(deadlines)}
+
+
 @member_view("GET")
 def member_detail_view(request, member):
     on = timezone.localdate()
     clinical = may_see_clinical(request.user)
-    detail = member_detail(member)
+    show = shown_history(request)
+    detail = member_detail(member, recent_contacts=None if show == "timeline" else RECENT_TIMELINE)
     episode = detail["episode"]
     removal = getattr(episode, "removal", None) if episode else None
     evaluations = list(episode.evaluations.all()) if episode else []
     releases = [(r, *RELEASE_STATUS[r.status_on(on)]) for r in detail["releases"]]
     deadlines = events.ask(events.member_deadlines, member=member)
+    # ``member_view`` found the member among those the user sees without a break-glass grant
+    # exactly when ``cares_read_via_team``: ``may_change_member`` without asking again.
+    can_change = may(request.user, MANAGE_MEMBERS) and member.cares_read_via_team
     return render(request, "members/detail.html", {
         "member": member, **detail, "today": on,
         "age": member.age_on(on), "flag": turning_21_flag(member, on),
@@ -178,15 +246,13 @@ def member_detail_view(request, member):
         "removal": removal, "missing": removal.missing_elements() if removal else [],
         "steps": stepper(episode), "next_steps": next_steps(member, episode),
         "previous_episodes": detail["episodes"][1:],
-        "timeline": member_timeline(member, detail, clinical=clinical),
+        **history_context(show, member, detail, deadlines, clinical=clinical),
         "engagement": getattr(episode, "engagement", None) if episode else None,
-        "can_change": may_change_member(request.user, member), "clinical": clinical,
-        "deadlines": deadlines,
+        "can_change": can_change, "clinical": clinical,
         "benefits": benefits_of(member, on),
         "monitoring_rows": icp_update_rows(detail["coordination"]["monitoring_reviews"][:3],
                                            deadlines),
-        "regular_contact": contact_summary(member, on, deadlines=deadlines,
-                                           contacts=detail["coordination"]["contacts"]),
+        "regular_contact": regular_contact(member, on, detail["coordination"], deadlines),
     })
 
 

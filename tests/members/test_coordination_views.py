@@ -385,7 +385,7 @@ def _count(client, path: str) -> int:
     return len(captured)
 
 
-MEMBER_PAGE_QUERIES = 34  # + the on-call shifts of the calls (members.coverage.line)
+MEMBER_PAGE_QUERIES = 33  # + the on-call shifts of the calls (members.coverage.line)
 REFERRAL_PAGE_QUERIES = 18
 WORKLIST_QUERIES = 18
 

@@ -540,7 +540,7 @@ def test_member_detail_query_count_is_bounded(coordinator_client, coordinator,
                                                 "family_support")])
     assert queries() == few
     # 9 of them read the care coordination records (members.coordination.selectors).
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(28):
         coordinator_client.get(reverse("members:detail", args=[member.pk]))
 
 
