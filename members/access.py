@@ -37,12 +37,10 @@ def visible_members(user, *, break_glass: bool = True):
     staff, plus any opened by an unexpired break-glass grant (when ``break_glass``); nobody
     for anyone else."""
     profile = staff_profile(user)
-    if profile is not None and not profile.active:
+    if not _sees_anyone(user, profile):
         return Member.objects.none()
     if may(user, VIEW_ALL_MEMBERS):
         return Member.objects.all()
-    if not may(user, VIEW_MEMBER) or profile is None:
-        return Member.objects.none()
     on_team = CareTeamMember.objects.filter(member=OuterRef("pk"), staff=profile,
                                             until__isnull=True)
     condition = Q(Exists(on_team)) | _covering(profile)
@@ -51,6 +49,25 @@ def visible_members(user, *, break_glass: bool = True):
                                                expires_at__gt=timezone.now())
         condition |= Q(Exists(grant))
     return Member.objects.filter(condition)
+
+
+def _sees_anyone(user, profile) -> bool:
+    """Whether ``visible_members`` sees anyone: an active staff profile (or none, for a
+    user who sees every member) with the permission to see members."""
+    if profile is not None and not profile.active:
+        return False
+    return may(user, VIEW_ALL_MEMBERS) or (profile is not None and may(user, VIEW_MEMBER))
+
+
+def care_team_members(user):
+    """The members of ``user``'s current care teams, all of whom ``visible_members`` sees
+    whenever it sees anyone: read from the care-team index alone (no coverage, no
+    break-glass), for the coordinator's own lists."""
+    profile = staff_profile(user)
+    if profile is None or not _sees_anyone(user, profile):
+        return Member.objects.none()
+    return Member.objects.filter(pk__in=CareTeamMember.objects.filter(
+        staff=profile, until__isnull=True).values("member_id"))
 
 
 def running_coverage(profile, now=None):

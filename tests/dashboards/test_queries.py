@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 # Page -> the most queries it may run (session, user, permissions and second factor included).
 BUDGETS = {
     # the caseload read once, the three deadline sections in one query (issue 20)
-    "/worklist/": 18,  # with the renewals (PS VI.B.1.h) and hospital stays sections
+    "/worklist/": 15,  # with the renewals (PS VI.B.1.h) and hospital stays sections
     # /dashboard/: + the around-the-clock program checks (issue 17: number on file 1, roster,
     # consultation hours and supervision 5) and the on-call line by month (target + 1 query);
     # PS VII (issue 18): review requests 2, grievances 3 (targets, counts, open list), surveys

@@ -454,7 +454,7 @@ def test_the_worklist_shows_only_my_members_stays(client, member):
     assert context["in_hospital"] == [] and context["reassessments"] == []
 
 
-WORKLIST_QUERIES = 18
+WORKLIST_QUERIES = 15
 
 
 def _count(client) -> int:

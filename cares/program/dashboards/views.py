@@ -96,16 +96,14 @@ def worklist_view(request):
     birthdays = worklist.birthdays_soon(user, today, caseload=mine)
     releases = worklist.releases_expiring(user, today, caseload=mine)
     renewals = worklist.renewals_due(user, today, caseload=mine)
-    in_hospital = worklist.stays_in_progress(user, today, caseload=mine)
-    reassessments = worklist.reassessments_suggested(user, today, caseload=mine)
+    in_hospital, reassessments = worklist.hospital_sections(user, today, caseload=mine)
     review_requests = worklist.review_requests_due(user, today)
-    shown = {i.deadline.member for items in sections.values() for i in items
-             if i.deadline.member_id}
-    shown |= {i.stay.member for i in in_hospital} | {i.stay.member for i in reassessments}
-    shown |= {i.referral.member for i in referrals} | {b.member for b in birthdays}
-    shown |= {r.member for r in releases} | {r.member for r in renewals}
-    audit_members_listed(members=sorted(shown, key=lambda m: m.pk), actor=user,
-                         detail={"page": "worklist"})
+    shown = {i.deadline.member_id for items in sections.values() for i in items}
+    shown |= {i.stay.member_id for i in in_hospital} | {i.stay.member_id for i in reassessments}
+    shown |= {i.referral.member_id for i in referrals} | {b.member.pk for b in birthdays}
+    shown |= {r.member_id for r in releases} | {r.member.pk for r in renewals}
+    shown.discard(None)  # the user's own (training) deadlines
+    audit_members_listed(members=sorted(shown), actor=user, detail={"page": "worklist"})
     return render(request, "dashboards/worklist.html", {
         "today": today, "limit": worklist.LIMIT,
         "sections": [(key, SECTION_TITLES[key], sections[key], counts[key])
@@ -222,6 +220,7 @@ def _caseload_rows(caseloads: list[selectors.CaseloadRow], states: list[tuple[st
     all its members and to its overdue deadlines. A row per coordinator, a cell per state:
     each link is the staff member's query joined to the state's, encoded once."""
     members, deadlines = _path("dashboards:members"), _path("dashboards:deadlines")
+    overdue = f"{deadlines}?{urlencode({'status': OVERDUE})}"
     by_state = [(s, urlencode({"state": s})) for s, _label in states]
     rows = []
     for c in caseloads:
@@ -229,7 +228,7 @@ def _caseload_rows(caseloads: list[selectors.CaseloadRow], states: list[tuple[st
         cells = [(n, f"{members}?{staff}&{state}" if n else "")
                  for s, state in by_state for n in (c.by_state.get(s, 0),)]
         rows.append((c, cells, f"{members}?{staff}",
-                     f"{deadlines}?{urlencode({'status': OVERDUE})}&{staff}"))
+                     f"{overdue}&{staff}"))
     return rows
 
 
