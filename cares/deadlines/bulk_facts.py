@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from careplans.models import Assessment, CarePlan, CarePlanDelivery
+from cares.base.staff.models import RoleAssignment, StaffProfile, Training
+from cares.base.staff.training import StaffTrainingFacts
 from cares.deadlines.facts import (
     QUALIFYING_CONTACTS,
     MemberRecords,
@@ -30,8 +33,9 @@ from cares.deadlines.facts import (
     stay_facts_of,
 )
 from cares.deadlines.rows import LocalDays, NaiveUtc, rows
-from cares.deadlines.rules import DeliveryFacts, MemberFacts
+from cares.deadlines.rules import ConsultFacts, DeliveryFacts, MemberFacts
 from members.models import (
+    ConsultationRequest,
     Contact,
     Episode,
     HospitalStay,
@@ -79,6 +83,39 @@ def member_facts_in_bulk(member_ids: Sequence[int]) -> list[MemberEpisodes]:
     return [MemberEpisodes(member_id=pk, key=keys[pk], episodes=tuple(zip(
         (e.pk for e in r.episodes), facts_of_records(r), strict=True)))
             for pk, r in records.items()]
+
+
+@dataclass(frozen=True)
+class StaffFacts:
+    key: str  # subject key (facts.subject_key)
+    training: StaffTrainingFacts  # facts.staff_facts
+    consults: tuple[ConsultFacts, ...]  # facts.consult_facts
+
+
+def staff_facts_in_bulk() -> list[StaffFacts]:
+    """Every staff member's facts, by id, in four queries: equal to ``facts.staff_facts`` and
+    ``facts.consult_facts`` of the staff loaded by ``facts.staff_with_records``."""
+    roles: dict[int, set[str]] = defaultdict(set)
+    for staff_id, role in rows(RoleAssignment.objects.order_by()
+                               .values_list("staff_id", "role")):
+        roles[staff_id].add(role)
+    trainings: dict[int, list] = defaultdict(list)
+    for staff_id, topic, completed in rows(Training.objects.order_by("completed", "topic")
+                                           .values_list("staff_id", "topic", "completed")):
+        trainings[staff_id].append((topic, completed))
+    consults: dict[int, list[ConsultFacts]] = defaultdict(list)
+    prefix = _prefix(ConsultationRequest)
+    for staff_id, pk, requested, responded in rows(
+            ConsultationRequest.objects.order_by("requested_at", "pk")
+            .values_list("consultant_id", "pk", "requested_at", "responded_at")):
+        consults[staff_id].append(ConsultFacts(
+            ref=f"{prefix}{pk}", requested=timezone.localdate(requested),
+            answered=(timezone.localdate(responded), f"{prefix}{pk}") if responded else None))
+    return [StaffFacts(key=key_or_id(key, pk), training=StaffTrainingFacts(
+        hire_date=hired, roles=tuple(sorted(roles[pk])), trainings=tuple(trainings[pk])),
+        consults=tuple(consults[pk]))
+            for pk, key, hired in rows(StaffProfile.objects.order_by("pk")
+                                       .values_list("pk", "key", "hire_date"))]
 
 
 def _of_members(ids: list[int], field: str = "member_id") -> Q:
@@ -153,14 +190,14 @@ def _load_care(ids: list[int], records: dict[int, MemberRecords]) -> None:
 def _load_coordination(ids: list[int], records: dict[int, MemberRecords]) -> None:
     """Qualifying contacts (their day: ``facts.contact_day``), hospital stays, transition
     plans."""
-    local_day = LocalDays()
     prefix = _prefix(Contact)
-    for member_id, pk, at in rows(
-            Contact.objects.filter(QUALIFYING_CONTACTS, _of_members(ids))
-            .order_by("contact_at", "pk").annotate(at=NaiveUtc("contact_at"))
-            .values_list("member_id", "pk", "at"), naive_utc=True):
+    found = rows(Contact.objects.filter(QUALIFYING_CONTACTS, _of_members(ids))
+                 .order_by("contact_at", "pk").annotate(at=NaiveUtc("contact_at"))
+                 .values_list("member_id", "pk", "at"), naive_utc=True)
+    for (member_id, pk, _at), day in zip(found, LocalDays().days([at for *_, at in found]),
+                                         strict=True):
         if (record := records.get(member_id)) is not None:
-            record.contacts.append((local_day(at), f"{prefix}{pk}"))
+            record.contacts.append((day, f"{prefix}{pk}"))
     for member_id, pk, key, admitted, discharged, follow_up in rows(
             HospitalStay.objects.filter(_of_members(ids)).order_by("admitted_on", "pk")
             .values_list("member_id", "pk", "key", "admitted_on", "discharged_on",

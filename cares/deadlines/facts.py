@@ -184,6 +184,8 @@ def facts_of_records(records: MemberRecords) -> list[MemberFacts]:
     episodes = records.episodes
     if not episodes:
         return []
+    if len(episodes) == 1:
+        return [_only_episode_facts(records, episodes[0])]
     starts = [e.referral_date for e in episodes]
 
     def episode_index(day: date) -> int:
@@ -226,6 +228,28 @@ def _records_per_episode(records: MemberRecords, episode_index: Callable[[date],
         if referral.closure is not None:
             per[episode_index(referral.closure.closed)]["closures"].append(referral.closure)
     return per
+
+
+def _only_episode_facts(records: MemberRecords, episode: EpisodeRow) -> MemberFacts:
+    """``facts_of_records`` of a member with one episode (most members): every record is
+    the episode's, in the same order."""
+    initial = AssessmentKind.INITIAL
+    referrals = records.referrals
+    bucket = {
+        "initial": [(on, ref) for on, kind, _, ref in records.assessments if kind == initial],
+        "reassessments": [(on, ref) for on, kind, _, ref in records.assessments
+                          if kind != initial],
+        "icps": records.icps, "monitoring": [(on, ref) for on, _, ref in records.reviews],
+        "contacts": records.contacts, "icp_updates": list(icp_update_requests(records)),
+        "transition": records.transition_plans, "stays": records.stays,
+        "referrals": [r.facts for r in referrals],
+        "inquiries": [inquiry for r in referrals for inquiry in r.inquiries],
+        "closures": [r.closure for r in referrals if r.closure is not None],
+    }
+    return _member_facts(records, episode, bucket, sorted(
+        (on, ref) for _, on, kind, ref in records.letters if kind == LetterKind.ENROLLMENT),
+        sorted((on, ref) for _, on, kind, ref in records.letters
+               if kind == LetterKind.TERMINATION))
 
 
 def _letters_per_episode(records: MemberRecords, episode_index: Callable[[date], int]

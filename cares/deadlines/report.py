@@ -12,26 +12,29 @@ counted on the way."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from functools import cache
 from itertools import groupby
 from json.encoder import encode_basestring
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TextIO
 
 from cares.base.staff.selectors import program_check_results
-from cares.deadlines.bulk_facts import member_facts_in_bulk
-from cares.deadlines.facts import staff_with_records, subject_key
+from cares.deadlines.bulk_facts import member_facts_in_bulk, staff_facts_in_bulk
 from cares.deadlines.lengths import program_lengths
 from cares.deadlines.member_facts import MemberFacts
 from cares.deadlines.rules import (
+    RULES,
     STATUSES,
     Deadline,
     compute_member,
 )
-from cares.deadlines.subjects import staff_deadlines
+from cares.deadlines.subjects import deadlines_from_facts
 from members.models import Member
 
 REFERRAL_RULES = ("referral_follow_up", "referral_inquiry_response", "referral_closure_notice")
@@ -42,6 +45,8 @@ CSV_FIELDS = ["subject", "rule", "referral", "due", "status", "satisfied_on", "s
 CHUNK_SIZE = 2000
 
 Row = tuple[str, Deadline]  # (subject key, deadline)
+_RULE = attrgetter("rule")
+_RULE_DUE = attrgetter("rule", "due")
 
 
 def member_episodes(ids: list[int]) -> Iterable[tuple[int, Iterable[tuple[int, MemberFacts]]]]:
@@ -73,20 +78,25 @@ def _chunks(subjects: list[tuple[str, int]], size: int) -> Iterator[list[tuple[s
 
 
 def _staff_by_key(as_of: date) -> dict[str, list[Deadline]]:
-    """Each staff subject's deadlines (training, PS V; consultation answers, PS IV.A.2), staff
-    by id. Staff are few: computed at once."""
+    """Each staff subject's deadlines (training, PS V; consultation answers, PS IV.A.2, as
+    ``subjects.staff_deadlines`` gives them), staff by id. Staff are few: computed at once."""
     out: dict[str, list[Deadline]] = {}
-    for profile in staff_with_records():
-        out.setdefault(subject_key(profile), []).extend(staff_deadlines(profile, as_of))
+    for staff in staff_facts_in_bulk():
+        out.setdefault(staff.key, []).extend(
+            deadlines_from_facts(staff.training, staff.consults, as_of))
     return out
 
 
-def _sort_ref(d: Deadline) -> str:
-    return (d.ref or "") if d.rule in NAMED_RULES else ""
+def _sort_key(d: Deadline) -> tuple:
+    """(rule, due, referral or stay key)."""
+    return d.rule, d.due, (d.ref or "") if d.rule in NAMED_RULES else ""
 
 
 def _subject_rows(key: str, found: list[Deadline]) -> list[Row]:
-    found.sort(key=lambda d: (d.rule, d.due, _sort_ref(d)))  # stable: ties keep found order
+    """The subject's rows in the report's order: sorted stably (ties keep found order) by
+    ``_sort_key``, or by (rule, due) alone when no deadline names a referral or stay (the
+    same order, found with no Python call per deadline)."""
+    found.sort(key=_RULE_DUE if NAMED_RULES.isdisjoint(map(_RULE, found)) else _sort_key)
     return [(key, d) for d in found]
 
 
@@ -151,18 +161,37 @@ def _json(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
-def _json_row(key: str, d: Deadline) -> str:
-    """``row_dict`` as ``json.dumps(indent=2)`` writes it two levels down."""
-    satisfied = d.satisfied_on.isoformat() if d.satisfied_on else None
-    named = ""
-    if d.rule in REFERRAL_RULES:
-        named = f',\n      "referral": {_json(d.ref)}'
-    elif d.rule in STAY_RULES:
-        named = f',\n      "stay": {_json(d.ref)}'
-    return (f'    {{\n      "subject": {_json(key)},\n      "rule": {_json(d.rule)},\n'
-            f'      "due": "{d.due.isoformat()}",\n      "status": {_json(d.status)},\n'
-            f'      "satisfied_on": {_json(satisfied)},\n      "spec": {_json(d.citation)}'
-            f'{named}\n    }}')
+@cache
+def _rule_parts(rule: str) -> tuple[str, str, str]:
+    """The text of a row around its due date and status that depends on its rule alone: the
+    rule, the spec, and the name of the field that names the referral or stay, if any."""
+    named = ',\n      "referral": ' if rule in REFERRAL_RULES else \
+        ',\n      "stay": ' if rule in STAY_RULES else ""
+    return (f'{_json(rule)},\n      "due": "',
+            f',\n      "spec": {_json(RULES[rule].citation)}', named)
+
+
+@cache
+def _status_part(status: str) -> str:
+    return f'",\n      "status": {_json(status)},\n      "satisfied_on": '
+
+
+def _json_rows(chunk: list[Row]) -> str:
+    """The rows of ``chunk`` as ``json.dumps(indent=2)`` writes ``row_dict`` of each two
+    levels down, joined by ``,\\n``: the parts that repeat (a subject's, a rule's, a
+    status's) encoded once."""
+    out = []
+    key = head = None
+    for subject, d in chunk:
+        if subject != key:
+            key, head = subject, f'    {{\n      "subject": {_json(subject)},\n      "rule": '
+        rule, spec, named = _rule_parts(d.rule)
+        satisfied = "null" if d.satisfied_on is None else f'"{d.satisfied_on.isoformat()}"'
+        if named:
+            named += _json(d.ref)
+        out.append(f'{head}{rule}{d.due.isoformat()}{_status_part(d.status)}{satisfied}'
+                   f'{spec}{named}\n    }}')
+    return ",\n".join(out)
 
 
 def _nested(value) -> str:
@@ -179,7 +208,7 @@ def _write_json(out: TextIO, as_of: date, member_key: str | None, chunk_size: in
             continue
         for _key, d in chunk:
             summary[d.status] += 1
-        out.write(("\n" if first else ",\n") + ",\n".join(_json_row(k, d) for k, d in chunk))
+        out.write(("\n" if first else ",\n") + _json_rows(chunk))
         first = False
     out.write(("]" if first else "\n  ]") + f',\n  "program_checks": {_nested(_checks(as_of))}'
               f',\n  "summary": {_nested(summary)}\n}}')
@@ -204,13 +233,28 @@ def _write_csv(out: TextIO, as_of: date, member_key: str | None, chunk_size: int
     out.write(buffer.getvalue())
 
 
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """The cyclic garbage collector off while the report is written, back as it was at the
+    end. The report makes many objects (rows, facts, deadlines; none of them in reference
+    cycles) that live for a chunk, and the collector, run every few hundred of them, would
+    walk again and again every object the process holds. What the report leaves in cycles is
+    little and does not grow with the chunks (the program checks' model instances): the
+    collector finds it once it is back."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def write_compliance_report(out: TextIO, as_of: date, *, member_key: str | None = None,
                             fmt: str = "json", chunk_size: int = CHUNK_SIZE) -> None:
     """Write the report to ``out`` as it goes: JSON (without a final newline, as
     ``json.dumps`` gives it) or CSV (``CSV_FIELDS``, one line per deadline)."""
-    if fmt == "json":
-        _write_json(out, as_of, member_key, chunk_size)
-    elif fmt == "csv":
-        _write_csv(out, as_of, member_key, chunk_size)
-    else:
+    if fmt not in ("json", "csv"):
         raise ValueError(f"no report format {fmt!r}")
+    with _no_gc_pauses():
+        (_write_json if fmt == "json" else _write_csv)(out, as_of, member_key, chunk_size)

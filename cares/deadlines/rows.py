@@ -2,9 +2,11 @@
 
 ``rows`` runs a ``values_list`` queryset's own SQL on a cursor and gives the tuples that
 ``values_list`` gives, without Django's per-value converter calls: the database driver already
-returns dates, booleans, numbers and text as Python values (SQLite through the converters
-Django registers for its column types, PostgreSQL natively); only a SQLite datetime comes back
-naive (UTC, the connection's time zone) and is made aware here, as Django would.
+returns booleans, numbers and text as Python values, and dates and datetimes too on
+PostgreSQL; on SQLite, dates and datetimes are selected as the text they are stored as and
+parsed here column by column (the driver would call Django's parsers one value at a time);
+a SQLite datetime is naive (UTC, the connection's time zone) and is made aware here, as Django
+would.
 
 ``LocalDays`` gives ``timezone.localdate`` of many instants, working out the time zone's
 offset once per UTC day."""
@@ -17,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from django.db import connections
 from django.db.models import DateTimeField, Func, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 # Internal types whose values the drivers return as ``values_list`` would.
 _AS_FETCHED = frozenset({
@@ -34,12 +37,15 @@ def rows(qs: QuerySet, *, naive_utc: bool = False) -> list[tuple]:
     compiler = qs.query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
     naive_utc = naive_utc and connection.timezone.utcoffset(None) == timedelta(0)
-    fixes = [(i, fix) for i, (column, _sql, _alias) in enumerate(compiler.select)
-             if (fix := _fix(column.output_field.get_internal_type(), connection,
-                             naive_utc)) is not None]
+    types = [column.output_field.get_internal_type() for column, _sql, _alias in compiler.select]
+    sql, parsed = _as_text(sql, compiler, types) if connection.vendor == "sqlite" else (sql, [])
+    fixes = [(i, fix) for i, internal_type in enumerate(types)
+             if (fix := _fix(internal_type, connection, naive_utc)) is not None]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
+    if parsed and found:
+        found = _parsed(found, parsed)
     if not fixes:
         return found
     out = []
@@ -59,6 +65,44 @@ def _fix(internal_type: str, connection, naive_utc: bool) -> Callable | None:
         zone = connection.timezone  # what Django's converter makes naive values aware in
         return lambda at: at.replace(tzinfo=zone) if at.tzinfo is None else at
     raise ValueError(f"rows(): no conversion for a {internal_type} column")
+
+
+_PARSERS = {"DateField": (date.fromisoformat, parse_date),
+            "DateTimeField": (datetime.fromisoformat, parse_datetime)}
+
+
+def _as_text(sql: str, compiler, types: list[str]) -> tuple[str, list[tuple[int, tuple]]]:
+    """SQLite: the query selecting its date and datetime columns as the text they are stored
+    as (``+column``: an expression, which the driver's converters, chosen by declared column
+    type, leave alone), and those columns' (position, parsers); the query as it is when its
+    select list is not the one expected."""
+    columns, parsed = [], []
+    for i, ((_expr, (column, _params), alias), internal_type) in enumerate(
+            zip(compiler.select, types, strict=True)):
+        quoted = f" AS {compiler.connection.ops.quote_name(alias)}" if alias else ""
+        columns.append((column, quoted, internal_type in _PARSERS))
+        if internal_type in _PARSERS:
+            parsed.append((i, _PARSERS[internal_type]))
+    listed = ", ".join(f"{column}{alias}" for column, alias, _ in columns)
+    if not parsed or not sql.startswith("SELECT ") or not sql[7:].startswith(f"{listed} FROM "):
+        return sql, []
+    as_text = ", ".join(f"+{column}{alias}" if text else f"{column}{alias}"
+                        for column, alias, text in columns)
+    rest = sql[len("SELECT ") + len(listed):]
+    return f"SELECT {as_text}{rest}", parsed  # noqa: S608 (Django's own SQL, rearranged)
+
+
+def _parsed(found: list[tuple], parsed: list[tuple[int, tuple]]) -> list[tuple]:
+    """The rows with the text of the columns ``parsed`` as dates and datetimes, parsed as the
+    driver's converters that Django registers parse them (``date.fromisoformat`` and
+    ``datetime.fromisoformat`` first; Django's parsers for other forms), column by column."""
+    columns = list(zip(*found, strict=True))
+    for i, (fast, slow) in parsed:
+        try:
+            columns[i] = [None if text is None else fast(text) for text in columns[i]]
+        except ValueError:
+            columns[i] = [None if text is None else slow(text) for text in columns[i]]
+    return list(zip(*columns, strict=True))
 
 
 class NaiveUtc(Func):
@@ -97,6 +141,16 @@ class LocalDays:
         if offset is None:
             return timezone.localdate(at.replace(tzinfo=UTC), self.zone)
         return (at + offset).date()
+
+    def days(self, instants: list[datetime]) -> list[date]:
+        """``self(at)`` of each instant, in one loop: a naive instant on a UTC day already
+        seen, whose offset holds all day, costs no call."""
+        offsets = self.offsets
+        out = []
+        for at in instants:
+            offset = offsets.get(at.date()) if at.tzinfo is None else None
+            out.append(self(at) if offset is None else (at + offset).date())
+        return out
 
     def _offset(self, day: date) -> timedelta | None:
         """The zone's offset all through the UTC day, or None when it changes that day."""

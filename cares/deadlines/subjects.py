@@ -10,8 +10,12 @@ from cares.deadlines.rules import Deadline, compute_consults, compute_staff
 
 
 def staff_deadlines(profile: StaffProfile, as_of: date) -> list[Deadline]:
-    """A staff member's deadlines: training (PS V) and, for a senior medical professional,
-    the answers to consultation requests (PS IV.A.2). ``profile`` comes from
-    ``staff_with_records``."""
-    return [*compute_staff(staff_facts(profile), as_of),
-            *compute_consults(consult_facts(profile), as_of)]
+    """A staff member's deadlines. ``profile`` comes from ``staff_with_records``."""
+    return deadlines_from_facts(staff_facts(profile), consult_facts(profile), as_of)
+
+
+def deadlines_from_facts(training, consults, as_of: date) -> list[Deadline]:
+    """A staff member's deadlines from their facts (one record's or ``staff_facts_in_bulk``'s):
+    training (PS V) and, for a senior medical professional, the answers to consultation
+    requests (PS IV.A.2)."""
+    return [*compute_staff(training, as_of), *compute_consults(consults, as_of)]
