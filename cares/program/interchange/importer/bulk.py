@@ -14,11 +14,12 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from careplans.models import Assessment, CarePlan, CarePlanDelivery
 from cares.base.audit.models import Action, AuditEvent
 from cares.base.audit.services import acting_user
+from cares.program.interchange.importer import inserts
 from cares.program.interchange.importer.errors import CaseloadImportError
 from cares.program.interchange.importer.writing import Counts, model_errors
 from members.models import (
@@ -113,11 +114,9 @@ class Writes:
         if model is Member:
             for member in new:
                 member.fold_names()
-        if new:
-            if _has_history(model):
-                bulk_create_with_history(new, model, batch_size=BATCH)
-            else:
-                model.objects.bulk_create(new, batch_size=BATCH)
+        inserts.create(model, new)
+        if _has_history(model):
+            inserts.create_history(model, new)
         changed = list(self.updated.get(model, {}).values())
         if not changed:
             return
@@ -132,8 +131,8 @@ class Writes:
     def _audit(self) -> None:
         """What ``member_save`` records of each member it creates or changes."""
         actor = acting_user(None)
-        AuditEvent.objects.bulk_create([
+        inserts.create(AuditEvent, [
             AuditEvent(actor=actor, action=Action.CREATE if created else Action.UPDATE,
                        member_id=member.pk, object_type=Member._meta.label,
                        object_id=str(member.pk), detail={"fields": fields} if fields else {})
-            for member, created, fields in self.member_audits], batch_size=BATCH)
+            for member, created, fields in self.member_audits])

@@ -10,6 +10,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+import jsonschema_rs
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from jsonschema import Draft202012Validator, FormatChecker
@@ -138,13 +139,38 @@ def _inlined(node, defs: dict):
 
 
 @cache
-def _validator() -> Draft202012Validator:
+def _inlined_schema() -> dict:
     schema = json.loads(SCHEMA_PATH.read_text())
-    return Draft202012Validator(_inlined(schema, schema.get("$defs") or {}),
-                                format_checker=format_checker)
+    return _inlined(schema, schema.get("$defs") or {})
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(_inlined_schema(), format_checker=format_checker)
+
+
+def _passes(check, value) -> bool:
+    try:
+        return bool(check(value))
+    except ValueError:
+        return False
+
+
+@cache
+def _valid():
+    """The quick yes (issue 20): jsonschema-rs, a compiled Draft 2020-12 validator, with the
+    same format checks; only a yes is taken from it (when it says no, jsonschema gives every
+    error in its own words, as before)."""
+    return jsonschema_rs.Draft202012Validator(
+        _inlined_schema(), validate_formats=True,
+        formats={name: (lambda value, check=check: _passes(check, value))
+                 for name, check in (("date", _is_date), ("email", _is_email),
+                                     ("language-tag", _is_language))}).is_valid
 
 
 def schema_errors(data) -> list[str]:
+    if _valid()(data):
+        return []
     validator = _validator()
     found = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str,

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 
 from cares.program.interchange.importer.errors import CaseloadImportError
 
@@ -115,13 +117,82 @@ def relations(model) -> tuple[str, ...]:
     return tuple(f.name for f in model._meta.concrete_fields if f.is_relation)
 
 
+# Django's own field classes, whose ``clean`` is a function of the value alone (their
+# ``to_python``, ``validate`` and validators read nothing else), and the value types kept.
+_PURE_FIELDS = frozenset((
+    models.CharField, models.TextField, models.EmailField, models.IntegerField,
+    models.PositiveIntegerField, models.PositiveSmallIntegerField, models.SmallIntegerField,
+    models.BigIntegerField, models.BooleanField, models.DateField))
+_PURE_VALUES = frozenset((str, int, bool, date, type(None)))
+_cleaned: dict = {}  # (id(field), type, value) -> what field.clean gave for it
+_CLEANED_MAX = 200_000
+_MISSING = object()
+
+
+@cache
+def _cleanable(model) -> tuple:
+    """The fields ``_row_clean`` cleans (``clean_fields`` without the foreign keys), each with
+    its attribute name, name, ``blank`` and whether its ``clean`` is remembered."""
+    exclude = set(relations(model))
+    return tuple((f, f.attname, f.name, f.blank, type(f) in _PURE_FIELDS)
+                 for f in model._meta.fields if f.name not in exclude and not f.generated)
+
+
+def _clean_fields(obj) -> None:
+    """``Model.clean_fields`` without the foreign keys; each field's ``clean`` of a plain
+    value it cleaned before is taken from ``_cleaned``."""
+    errors = {}
+    for f, attname, name, blank, pure in _cleanable(type(obj)):
+        raw = getattr(obj, attname)
+        if blank and raw in f.empty_values:
+            continue
+        if isinstance(raw, models.expressions.DatabaseDefault):
+            continue
+        key = (id(f), type(raw), raw) if pure and type(raw) in _PURE_VALUES else None
+        value = _cleaned.get(key, _MISSING) if key else _MISSING
+        if value is _MISSING:
+            try:
+                value = f.clean(raw, obj)
+            except ValidationError as e:
+                errors[name] = e.error_list
+                continue
+            if key:
+                if len(_cleaned) >= _CLEANED_MAX:
+                    _cleaned.clear()
+                _cleaned[key] = value
+        setattr(obj, attname, value)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _row_clean(obj) -> None:
+    """``obj.full_clean(exclude=relations, validate_unique=False,
+    validate_constraints=False)``: ``Model.full_clean``'s own steps, unless the model has
+    its own."""
+    if type(obj).full_clean is not models.Model.full_clean or \
+            type(obj).clean_fields is not models.Model.clean_fields:
+        obj.full_clean(exclude=relations(type(obj)), validate_unique=False,
+                       validate_constraints=False)
+        return
+    errors: dict = {}
+    try:
+        _clean_fields(obj)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    try:
+        obj.clean()
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_row(obj, at: str, fields: dict) -> list[str]:
     """The model's own validation of one row without a query (``full_clean`` without the
     uniqueness and constraint checks, which the file-wide checks make for every record at
     once, and without its foreign keys)."""
     try:
-        obj.full_clean(exclude=relations(type(obj)), validate_unique=False,
-                       validate_constraints=False)
+        _row_clean(obj)
     except ValidationError as exc:
         return model_errors(exc, at, fields)
     return []

@@ -1,0 +1,180 @@
+"""The import's new rows and their history rows, inserted as Django's ``bulk_create`` (and
+``simple_history``'s ``bulk_history_create``) insert them, with the SQL written once per model
+and batch size instead of compiled anew for every row.
+
+The rows, their order and their values are the same: each value is what the field's
+``get_db_prep_save`` gives, computed directly for the plain types the import sets (text, whole
+numbers, booleans, dates, aware date-times, none) on Django's own field classes, and by the
+field itself for anything else. A history row holds what ``bulk_history_create`` gives the
+historical model: the tracked fields' values, the time, the user, "+" and the defaults."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from functools import cache
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils import timezone
+from simple_history.utils import get_change_reason_from_object
+
+# Rows per statement at most (PostgreSQL; SQLite is held to its limit on bound parameters).
+MAX_ROWS = 2000
+PG_MAX_PARAMS = 65535
+
+_TEXT = (models.CharField, models.TextField, models.EmailField, models.SlugField,
+         models.URLField)
+_WHOLE = (models.IntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField,
+          models.SmallIntegerField, models.BigIntegerField, models.PositiveBigIntegerField,
+          models.AutoField, models.BigAutoField, models.SmallAutoField)
+
+
+def _plain(field) -> type | None:
+    """The one value type whose database value is known without asking ``field`` (None:
+    always ask it)."""
+    kind = type(field)
+    if kind in (models.ForeignKey, models.OneToOneField):
+        return int if type(field.target_field) in _WHOLE else None
+    if kind in _TEXT:
+        return str
+    if kind in _WHOLE:
+        return int
+    if kind is models.BooleanField:
+        return bool
+    if kind is models.DateField:
+        return date
+    if kind is models.DateTimeField:
+        return datetime
+    return None
+
+
+def _converter(field):
+    """``field.get_db_prep_save(value, connection)``, short-cut for its plain type."""
+    plain, prep = _plain(field), field.get_db_prep_save
+    adapt = {date: connection.ops.adapt_datefield_value,
+             datetime: connection.ops.adapt_datetimefield_value}.get(plain)
+
+    def convert(value):
+        if value is None and plain is not None:
+            return None
+        if type(value) is not plain or (plain is datetime and value.tzinfo is None):
+            return prep(value, connection)
+        return adapt(value) if adapt else value
+
+    return convert
+
+
+def _rows_per_statement(width: int) -> int:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    else:
+        limit = PG_MAX_PARAMS
+    return max(1, min(MAX_ROWS, limit // max(width, 1)))
+
+
+@cache
+def _pre_saved(field) -> bool:
+    """Whether the field sets its own value when a row is added (``auto_now_add``...)."""
+    own = type(field).pre_save
+    if own in (models.DateField.pre_save, models.DateTimeField.pre_save,
+               models.TimeField.pre_save):
+        return bool(field.auto_now or field.auto_now_add)
+    return own is not models.Field.pre_save
+
+
+def _insert(model, fields: list, rows: list[list], returning: bool) -> list:
+    """INSERT ``rows`` (values ready for the database) into ``model``'s table; the new
+    primary keys in order when ``returning``. Without, on SQLite, one statement run for
+    every row (``executemany``, SQLite's own loop)."""
+    qn = connection.ops.quote_name
+    table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
+    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names from the models)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    keys: list = []
+    with connection.cursor() as cursor:
+        if not returning and connection.vendor == "sqlite":
+            cursor.executemany(head + one, rows)
+            return keys
+        tail = " " + connection.ops.return_insert_columns([model._meta.pk])[0] \
+            if returning else ""
+        step = _rows_per_statement(len(fields))
+        for start in range(0, len(rows), step):
+            batch = rows[start:start + step]
+            cursor.execute(head + ", ".join([one] * len(batch)) + tail,
+                           [value for row in batch for value in row])
+            if returning:
+                keys.extend(row[0] for row in cursor.fetchall())
+    return keys
+
+
+def _fast(model, objs: list) -> bool:
+    """Whether the rows can be inserted here rather than by ``bulk_create``: a single-table
+    model with an automatic primary key that no row has yet, and nothing else the database
+    returns."""
+    opts = model._meta
+    return (not opts.parents and isinstance(opts.pk, models.AutoField)
+            and list(opts.db_returning_fields) == [opts.pk]
+            and connection.features.can_return_rows_from_bulk_insert
+            and not any(obj._is_pk_set() for obj in objs))
+
+
+def create(model, objs: list) -> None:
+    """``model.objects.bulk_create(objs)``: each row gets its new primary key."""
+    if not objs:
+        return
+    if not _fast(model, objs):
+        model.objects.bulk_create(objs, batch_size=MAX_ROWS)
+        return
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    fields = [f for f in model._meta.concrete_fields
+              if not f.generated and not isinstance(f, models.AutoField)]
+    convert = [_converter(f) for f in fields]
+    getters = [(f, f.attname, _pre_saved(f)) for f in fields]
+    rows = [[conv(f.pre_save(obj, True) if pre else getattr(obj, attname))
+             for conv, (f, attname, pre) in zip(convert, getters, strict=True)]
+            for obj in objs]
+    keys = _insert(model, fields, rows, returning=True)
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _history_values(history, objs: list) -> tuple[list, list[list]]:
+    """The fields and values of the rows ``bulk_history_create`` makes for new ``objs``."""
+    tracked = {f.attname for f in history.tracked_fields}
+    fields = [f for f in history._meta.concrete_fields
+              if not isinstance(f, models.AutoField)]
+    relation = hasattr(history, "history_relation")
+    rows = []
+    for obj in objs:
+        user = getattr(obj, "_history_user", history.get_default_history_user(obj))
+        own = {"history_date": getattr(obj, "_history_date", timezone.now()),
+               "history_user_id": user.pk if user is not None else None,
+               "history_change_reason": get_change_reason_from_object(obj) or None,
+               "history_type": "+"}
+        if relation:
+            own["history_relation_id"] = obj.pk
+        rows.append([getattr(obj, f.attname) if f.attname in tracked else
+                     own[f.attname] if f.attname in own else f.get_default()
+                     for f in fields])
+    return fields, rows
+
+
+def create_history(model, objs: list) -> None:
+    """The "+" history rows of newly created ``objs`` (``bulk_create_with_history``)."""
+    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    manager = getattr(model, model._meta.simple_history_manager_attribute)
+    history = manager.model
+    if history._meta.parents or not isinstance(history._meta.pk, models.AutoField) or any(
+            _pre_saved(f) for f in history._meta.concrete_fields):
+        manager.bulk_history_create(objs, batch_size=MAX_ROWS, default_change_reason=None)
+        return
+    fields, rows = _history_values(history, objs)
+    convert = [_converter(f) for f in fields]
+    _insert(history, fields, [[conv(value) for conv, value in zip(convert, row, strict=True)]
+                              for row in rows], returning=False)
