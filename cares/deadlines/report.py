@@ -12,11 +12,9 @@ counted on the way."""
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from itertools import groupby
@@ -24,6 +22,7 @@ from json.encoder import encode_basestring
 from operator import attrgetter, itemgetter
 from typing import TextIO
 
+from cares.base.ops.memory import gc_paused
 from cares.base.staff.selectors import program_check_results
 from cares.deadlines.bulk_facts import member_facts_in_bulk, staff_facts_in_bulk
 from cares.deadlines.lengths import program_lengths
@@ -233,28 +232,11 @@ def _write_csv(out: TextIO, as_of: date, member_key: str | None, chunk_size: int
     out.write(buffer.getvalue())
 
 
-@contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """The cyclic garbage collector off while the report is written, back as it was at the
-    end. The report makes many objects (rows, facts, deadlines; none of them in reference
-    cycles) that live for a chunk, and the collector, run every few hundred of them, would
-    walk again and again every object the process holds. What the report leaves in cycles is
-    little and does not grow with the chunks (the program checks' model instances): the
-    collector finds it once it is back."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def write_compliance_report(out: TextIO, as_of: date, *, member_key: str | None = None,
                             fmt: str = "json", chunk_size: int = CHUNK_SIZE) -> None:
     """Write the report to ``out`` as it goes: JSON (without a final newline, as
     ``json.dumps`` gives it) or CSV (``CSV_FIELDS``, one line per deadline)."""
     if fmt not in ("json", "csv"):
         raise ValueError(f"no report format {fmt!r}")
-    with _no_gc_pauses():
+    with gc_paused():
         (_write_json if fmt == "json" else _write_csv)(out, as_of, member_key, chunk_size)

@@ -13,9 +13,6 @@ history."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -24,6 +21,7 @@ from django.utils import timezone
 
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_record
+from cares.base.ops.memory import gc_paused
 from cares.base.staff.models import Program
 from cares.deadlines.services import refresh_deadlines
 from cares.program.interchange.importer.bulk import Writes
@@ -39,23 +37,9 @@ __all__ = ["SCHEMA_PATH", "CaseloadImportError", "Counts", "import_caseload", "j
            "schema_errors", "semantic_errors", "shape_errors"]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the file is read and written: the import makes tens
-    of thousands of objects that live until it ends, which the collector would scan again and
-    again for nothing. It runs as before once the import is over."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_caseload(data, *, dry_run: bool = False, today: date | None = None) -> Counts:
     """Validate and load ``data``; raises CaseloadImportError listing every problem."""
-    with _gc_paused():
+    with gc_paused():
         return _import(data, dry_run, today)
 
 
