@@ -21,8 +21,8 @@ def plan_resources(record: MemberRecord) -> list[dict]:
     """Every version's CarePlan, then its goals and (clinical) needs, in version order."""
     following = _next_versions(record.plans)
     referrals_by_goal: dict[int, list] = {}
-    for referral in record.referrals:
-        if referral.goal_id:
+    for referral in record.referrals:  # which goal a referral serves is clinical (its page)
+        if referral.goal_id and record.clinical:
             referrals_by_goal.setdefault(referral.goal_id, []).append(referral)
     resources = []
     for plan in record.plans:
