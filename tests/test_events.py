@@ -23,3 +23,25 @@ def test_every_question_has_exactly_one_answer(name):
 def test_a_question_nobody_answers_is_a_configuration_error():
     with pytest.raises(ImproperlyConfigured, match="0 receivers"):
         events.ask(Signal())
+
+
+def test_a_muted_event_reaches_no_receiver_until_the_block_ends():
+    """``events.muted``: for a caller that does the receivers' work once itself (the import
+    recomputes every staff member it saved at its end)."""
+    heard = []
+    event, other = Signal(), Signal()
+
+    def hear(sender, **kwargs):
+        heard.append(kwargs["n"])
+
+    event.connect(hear, weak=False)
+    other.connect(hear, weak=False)
+    with events.muted(event):
+        events.tell(event, n=1)
+        events.tell(other, n=2)  # only the named events are muted
+        with events.muted(other):
+            events.tell(event, n=3)
+            events.tell(other, n=4)
+        events.tell(other, n=5)
+    events.tell(event, n=6)
+    assert heard == [2, 5, 6]

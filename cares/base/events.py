@@ -17,6 +17,9 @@ page that shows what the rule book says (the follow-up due on a referral) asks t
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 
@@ -74,10 +77,27 @@ QUESTIONS = {"member_deadlines": member_deadlines, "referral_deadlines": referra
              "staff_medical_trainings": staff_medical_trainings}
 
 
+_muted: ContextVar[frozenset] = ContextVar("cares_events_muted", default=frozenset())
+
+
 def tell(event: Signal, **kwargs) -> None:
     """Send ``event`` to its receivers (an error in one propagates: the sender's transaction
     rolls back rather than leaving stored deadlines out of step)."""
+    if event in _muted.get():
+        return
     event.send(sender=None, **kwargs)
+
+
+@contextmanager
+def muted(*muted_events: Signal):
+    """Within the block, ``tell`` of these events reaches no receiver. Only for a caller that
+    then does, once, what the receivers would each have done: the caseload import recomputes
+    the deadlines of every staff member it saved at its end, not once per staff record."""
+    token = _muted.set(_muted.get() | frozenset(muted_events))
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def ask(question: Signal, **kwargs):

@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from cares.base import bulk_insert
 from cares.base.staff.models import StaffProfile
 from cares.deadlines import computations, report
 from cares.deadlines.bulk_facts import member_facts_in_bulk
@@ -36,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 STORED_FIELDS = ("member_id", "staff_id", "ref", "start", "due", "status", "satisfied_on",
                  "satisfied_ref", "exception_reason")
+
+
+NEW_ROW_FIELDS = ["subject_key", "rule", "cycle_key", *STORED_FIELDS, "computed_on"]
 
 
 Ident = tuple[str, str, str]  # (subject_key, rule, cycle_key): a stored row's identity
@@ -75,11 +79,11 @@ def _sync(rows: list[Row], existing: dict[Ident, tuple[int, tuple]],
         seen.add(ident)
         stored = existing.get(ident)
         if stored is None:
-            new.append(_instance(ident, values, as_of))
+            new.append((*ident, *values, as_of))
         elif stored[1] != values:
             changed.append(_instance(ident, values, as_of, pk=stored[0]))
     gone = [pk for ident, (pk, _values) in existing.items() if ident not in seen]
-    DeadlineRow.objects.bulk_create(new, batch_size=1000)
+    bulk_insert.insert_values(DeadlineRow, NEW_ROW_FIELDS, new)
     DeadlineRow.objects.bulk_update(changed, [*STORED_FIELDS, "computed_on"], batch_size=1000)
     if gone:
         DeadlineRow.objects.filter(pk__in=gone).delete()

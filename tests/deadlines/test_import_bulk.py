@@ -154,7 +154,7 @@ def _queries(django_assert_max_num_queries, data) -> tuple[int, int, set]:
     with django_assert_max_num_queries(200) as captured:
         import_caseload(data, today=TODAY)
     inserts = [q["sql"].split('"')[1] for q in captured.captured_queries
-               if q["sql"].startswith("INSERT")]
+               if q["sql"].startswith(("INSERT", "COPY"))]
     return len(captured) - len(inserts), len(inserts), set(inserts)
 
 
@@ -178,3 +178,26 @@ def test_the_number_of_queries_does_not_grow_with_the_members(django_assert_max_
     if again:  # nothing of the members is written again
         assert inserts_10 == inserts_40
         assert not tables_40 & {model._meta.db_table for model in HISTORY}
+
+
+def test_a_training_added_on_a_second_import_is_counted_in_the_staff_deadlines():
+    """The import recomputes the staff it saved once, at its end (``events.muted``): a new
+    training on an otherwise unchanged file still reaches the staff member's deadlines."""
+    from cares.base.staff.models import StaffProfile
+    from cares.deadlines.models import Deadline
+    from cares.deadlines.services import refresh_deadlines
+
+    data = caseload(3)
+    import_caseload(data, today=TODAY)
+    ana = StaffProfile.objects.get(key="s1")
+    before = dict(Deadline.objects.filter(staff=ana).values_list("rule", "status"))
+    assert before["staff_initial_training"] == "overdue"
+    data["staff"][0]["trainings"] += [  # the rest of PS V.A and V.B, late
+        {"topic": topic, "completed": "2026-06-01"} for topic in (
+            "equity_implicit_bias", "privacy_hipaa_ferpa", "community_resources",
+            "education_systems_iep_504", "shared_plan_of_care")]
+    import_caseload(data, today=TODAY)
+    after = dict(Deadline.objects.filter(staff=ana).values_list("rule", "status"))
+    assert ana.trainings.count() == 6
+    assert after["staff_initial_training"] == "late"
+    assert refresh_deadlines() == {"created": 0, "updated": 0, "deleted": 0}

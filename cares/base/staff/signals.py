@@ -70,6 +70,9 @@ def _user_of(obj) -> int | None:
     if hasattr(obj, "user_id"):
         return obj.user_id
     staff_id = getattr(obj, "staff_id", None)
+    cached = obj._state.fields_cache.get("staff")  # the profile a service set on the row
+    if cached is not None and cached.pk == staff_id:
+        return cached.user_id
     return StaffProfile.objects.filter(pk=staff_id).values_list("user_id", flat=True).first()
 
 

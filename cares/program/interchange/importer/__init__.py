@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cares.base import events
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_record
 from cares.base.ops.memory import gc_paused
@@ -81,11 +82,13 @@ def write(data: dict, counts: Counts, errors: list[str], dry_run: bool) -> None:
     """Write everything inside the caller's transaction; if any record is refused, raise
     CaseloadImportError with every refusal (the caller's transaction then rolls back)."""
     _program(data, counts, errors)
-    for i, record in enumerate(data["staff"]):
-        try:
-            import_staff(record, counts, f"staff[{i}]")
-        except CaseloadImportError as exc:
-            errors.extend(exc.errors)
+    staff_ids = []
+    with events.muted(events.staff_facts_changed):  # recomputed once, below
+        for i, record in enumerate(data["staff"]):
+            try:
+                staff_ids.append(import_staff(record, counts, f"staff[{i}]").pk)
+            except CaseloadImportError as exc:
+                errors.extend(exc.errors)
     work = Work(counts, errors, Writes(), Stored(data["members"]))
     members = []
     for i, record in enumerate(data["members"]):
@@ -96,10 +99,12 @@ def write(data: dict, counts: Counts, errors: list[str], dry_run: bool) -> None:
     work.writes.flush(counts, errors)  # raises with every refusal, if any
     member_ids = [member.pk for member in members]
     if counts.changed:
-        refresh_deadlines(member_ids=member_ids)
+        refresh_deadlines(member_ids=member_ids)  # and every staff member's
         audit_record(action=Action.UPDATE, detail={
             "import": "caseload", "members": len(member_ids), "dry_run": dry_run,
             "created": dict(counts.created), "updated": dict(counts.updated),
             "deleted": dict(counts.deleted)})
+    elif staff_ids:  # no record counted as changed, yet a training or credential may have
+        refresh_deadlines(member_ids=[], staff_ids=staff_ids)
     if dry_run:
         transaction.set_rollback(True)

@@ -17,9 +17,9 @@ from django.db.models import ProtectedError
 from simple_history.utils import bulk_update_with_history
 
 from careplans.models import Assessment, CarePlan, CarePlanDelivery
+from cares.base import bulk_insert
 from cares.base.audit.models import Action, AuditEvent
 from cares.base.audit.services import acting_user
-from cares.program.interchange.importer import inserts
 from cares.program.interchange.importer.errors import CaseloadImportError
 from cares.program.interchange.importer.writing import Counts, model_errors
 from members.models import (
@@ -114,9 +114,9 @@ class Writes:
         if model is Member:
             for member in new:
                 member.fold_names()
-        inserts.create(model, new)
+        bulk_insert.create(model, new)
         if _has_history(model):
-            inserts.create_history(model, new)
+            bulk_insert.create_history(model, new)
         changed = list(self.updated.get(model, {}).values())
         if not changed:
             return
@@ -131,7 +131,7 @@ class Writes:
     def _audit(self) -> None:
         """What ``member_save`` records of each member it creates or changes."""
         actor = acting_user(None)
-        inserts.create(AuditEvent, [
+        bulk_insert.create(AuditEvent, [
             AuditEvent(actor=actor, action=Action.CREATE if created else Action.UPDATE,
                        member_id=member.pk, object_type=Member._meta.label,
                        object_id=str(member.pk), detail={"fields": fields} if fields else {})

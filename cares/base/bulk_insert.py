@@ -1,12 +1,17 @@
-"""The import's new rows and their history rows, inserted as Django's ``bulk_create`` (and
-``simple_history``'s ``bulk_history_create``) insert them, with the SQL written once per model
-and batch size instead of compiled anew for every row.
+"""New rows in bulk (issue 20: the import, the deadline engine's stored rows): what Django's
+``bulk_create`` (and ``simple_history``'s ``bulk_history_create``) insert, with the SQL written
+once per model instead of compiled anew for every row.
 
 The rows, their order and their values are the same: each value is what the field's
-``get_db_prep_save`` gives, computed directly for the plain types the import sets (text, whole
-numbers, booleans, dates, aware date-times, none) on Django's own field classes, and by the
-field itself for anything else. A history row holds what ``bulk_history_create`` gives the
-historical model: the tracked fields' values, the time, the user, "+" and the defaults."""
+``get_db_prep_save`` gives, computed directly for the plain types (text, whole numbers,
+booleans, dates, aware date-times, none) on Django's own field classes, and by the field itself
+for anything else. A history row holds what ``bulk_history_create`` gives the historical model:
+the tracked fields' values, the time, the user, "+" and the defaults.
+
+How they reach the database: on SQLite, one statement run for every row (``executemany``,
+SQLite's own loop), or multi-row ``INSERT ... RETURNING`` when the new keys are wanted; on
+PostgreSQL, ``COPY ... FROM STDIN`` (the keys, when wanted, taken from the table's own
+sequence first, in one query), which spares psycopg writing every value into SQL text."""
 
 from __future__ import annotations
 
@@ -62,7 +67,16 @@ def _converter(field):
             return prep(value, connection)
         return adapt(value) if adapt else value
 
-    return convert
+    if plain is not datetime:
+        return convert
+    last = [None, None]  # the value converted last and what it gave (a batch's history time)
+
+    def convert_moment(value):
+        if value is not last[0]:
+            last[:] = value, convert(value)
+        return last[1]
+
+    return convert_moment
 
 
 def _rows_per_statement(width: int) -> int:
@@ -84,10 +98,35 @@ def _pre_saved(field) -> bool:
     return own is not models.Field.pre_save
 
 
+def _copy(model, fields: list, rows: list[list], returning: bool) -> list:
+    """PostgreSQL: ``rows`` by ``COPY``; when ``returning``, with keys drawn from the primary
+    key's sequence first (in order, so each row knows its own)."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    keys: list = []
+    with connection.cursor() as cursor:
+        if returning:
+            pk = model._meta.pk
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s) ORDER BY 1",
+                           [table, pk.column, len(rows)])
+            keys = [row[0] for row in cursor.fetchall()]
+            fields = [pk, *fields]
+            rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
+        columns = ", ".join(qn(f.column) for f in fields)
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return keys
+
+
 def _insert(model, fields: list, rows: list[list], returning: bool) -> list:
     """INSERT ``rows`` (values ready for the database) into ``model``'s table; the new
-    primary keys in order when ``returning``. Without, on SQLite, one statement run for
-    every row (``executemany``, SQLite's own loop)."""
+    primary keys in order when ``returning``."""
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        return _copy(model, fields, rows, returning)
     qn = connection.ops.quote_name
     table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
     head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names from the models)
@@ -120,6 +159,25 @@ def _fast(model, objs: list) -> bool:
             and not any(obj._is_pk_set() for obj in objs))
 
 
+def insert_values(model, names: list[str], rows: list[tuple]) -> None:
+    """New rows of ``model`` given as plain values of the fields ``names`` (attribute names;
+    the others take their defaults), no model instances: what ``bulk_create`` of the same
+    rows stores. For tables written in bulk whose new keys nobody needs (stored deadlines)."""
+    if not rows:
+        return
+    named = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [named[name] for name in names]
+    others = [f for f in model._meta.concrete_fields
+              if f.attname not in names and not isinstance(f, models.AutoField)]
+    if any(_pre_saved(f) for f in others):
+        raise ValueError(f"{model.__name__}: a field sets its own value; give it")
+    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in others]
+    convert = [_converter(f) for f in fields]
+    _insert(model, fields + others,
+            [[conv(value) for conv, value in zip(convert, row, strict=True)] + defaults
+             for row in rows], returning=False)
+
+
 def create(model, objs: list) -> None:
     """``model.objects.bulk_create(objs)``: each row gets its new primary key."""
     if not objs:
@@ -150,9 +208,10 @@ def _history_values(history, objs: list) -> tuple[list, list[list]]:
               if not isinstance(f, models.AutoField)]
     relation = hasattr(history, "history_relation")
     rows = []
+    now = timezone.now()  # one time for the batch, as the rows are written together
     for obj in objs:
         user = getattr(obj, "_history_user", history.get_default_history_user(obj))
-        own = {"history_date": getattr(obj, "_history_date", timezone.now()),
+        own = {"history_date": getattr(obj, "_history_date", now),
                "history_user_id": user.pk if user is not None else None,
                "history_change_reason": get_change_reason_from_object(obj) or None,
                "history_type": "+"}
