@@ -127,14 +127,6 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if "postgresql" in DATABASES["default"]["ENGINE"]:
-    # PostgreSQL's JIT compiles a query whose estimated cost is high (a list filtered by a
-    # correlated subquery per member, at 20,000 members) for far longer than the query runs:
-    # 200 of the 240 ms of a coordinator's member list (issue 20). The application runs short
-    # queries only, so JIT is off unless DATABASE_URL's ``options`` says otherwise.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    if "jit" not in _options.get("options", ""):
-        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if PRODUCTION:
     _db = DATABASES["default"]
     if "postgresql" not in _db["ENGINE"]:

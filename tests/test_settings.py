@@ -8,9 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -92,32 +90,3 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path):
 def test_debug_runs_without_a_secret_key(tmp_path):
     proc = _python("import cares.settings", _clean_env(tmp_path, DEBUG="1"))
     assert proc.returncode == 0, proc.stderr
-
-
-def _database_options(tmp_path: Path, url: str) -> dict:
-    env = _clean_env(tmp_path, DJANGO_SETTINGS_MODULE="cares.settings", DEBUG="1",
-                     DATABASE_URL=url)
-    proc = _python(_DUMP_DATABASE, env)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.strip().splitlines()[-1])["db"].get("OPTIONS", {})
-
-
-def test_postgresql_runs_without_jit_unless_the_url_says_otherwise(tmp_path):
-    """JIT compiling took 200 of the 240 ms of a coordinator's member list at 20,000 members
-    (issue 20): the application's connections turn it off; an ``options`` naming jit wins."""
-    options = _database_options(tmp_path, "postgres://u@db.example:5432/cares")
-    assert options["options"] == "-c jit=off"
-    options = _database_options(
-        tmp_path, "postgres://u@db.example:5432/cares?options=-c%20statement_timeout%3D5000")
-    assert options["options"] == "-c statement_timeout=5000 -c jit=off"
-    options = _database_options(tmp_path, "postgres://u@db.example:5432/cares?options=-c%20jit%3Don")
-    assert options["options"] == "-c jit=on"
-    assert "options" not in _database_options(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}")
-
-
-@pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no JIT")
-def test_the_connection_has_jit_off():
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone()[0] == "off"
