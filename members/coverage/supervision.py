@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
@@ -275,6 +276,9 @@ def _state(coordinator: StaffProfile, week: Week, dates: set[date],
     return OPEN if week.sunday >= today else MISSING
 
 
+SHOWN_GAPS = 10  # gaps named in the check's line; the supervision page shows the rest
+
+
 def supervision_check(now: datetime) -> ProgramCheck:
     """PS IV.B.2.b.5: each active care coordinator had individual supervision in each of the
     last 4 complete weeks (Monday-Sunday) before today."""
@@ -283,9 +287,16 @@ def supervision_check(now: datetime) -> ProgramCheck:
     coordinators = active_coordinators().order_by("user__last_name", "pk").only(
         "hire_date", "user__first_name", "user__last_name", "user__email")  # what is shown
     rows = supervision_grid(list(coordinators), weeks, today)
+    missing = [(row.coordinator, week) for row in rows for week in row.missing]
     gap = _("%(name)s: no supervision in the week of %(monday)s")  # translated once
-    gaps = [gap % {"name": row.coordinator, "monday": week.monday.isoformat()}
-            for row in rows for week in row.missing]
+    gaps = [gap % {"name": person, "monday": week.monday.isoformat()}
+            for person, week in missing[:SHOWN_GAPS]]
+    if len(missing) > SHOWN_GAPS:  # a line on the dashboard, not every gap of a large program
+        more = len(missing) - SHOWN_GAPS
+        gaps.append(ngettext(
+            "and %(n)s more week without supervision (the supervision page shows them all)",
+            "and %(n)s more weeks without supervision (the supervision page shows them all)",
+            more) % {"n": more})
     span = _("weeks of %(first)s to %(last)s") % {"first": weeks[0].monday.isoformat(),
                                                    "last": weeks[-1].monday.isoformat()}
     return ProgramCheck(

@@ -87,6 +87,25 @@ def test_a_missing_week_is_reported_by_name_and_week():
     assert str(other) not in check.detail
 
 
+def test_at_program_scale_the_line_names_ten_gaps_and_counts_the_rest():
+    """At program scale the dashboard line stays a line (at 20,000 members it had grown to
+    98 KB): the first ten gaps by name, then how many more, for the supervision page."""
+    scm = manager()
+    people = [coordinator() for _ in range(3)]  # four weeks each: 12 gaps
+    check = supervision_check(NOW)
+    assert not check.ok
+    named = [p for p in people if f"{p}: no supervision in the week of" in check.detail]
+    assert len(named) == 3
+    assert check.detail.count("no supervision in the week of") == 10
+    assert "and 2 more weeks without supervision (the supervision page shows them all)" \
+        in check.detail
+    supervised(people[0], scm, *WEEKS)
+    supervised(people[1], scm, *WEEKS[:3])
+    check = supervision_check(NOW)
+    assert check.detail.count("no supervision in the week of") == 5
+    assert "more week" not in check.detail
+
+
 def test_a_week_on_leave_is_excused():
     person, scm = coordinator(), manager()
     supervised(person, scm, *WEEKS[:3])
