@@ -24,9 +24,9 @@ from django.db import connection, models
 from django.utils import timezone
 from simple_history.utils import get_change_reason_from_object
 
-# Rows per statement at most (PostgreSQL; SQLite is held to its limit on bound parameters).
+# Rows per statement at most (Django's own bulk_create fallback; SQLite's multi-row INSERT,
+# which is also held to its limit on bound parameters).
 MAX_ROWS = 2000
-PG_MAX_PARAMS = 65535
 
 _TEXT = (models.CharField, models.TextField, models.EmailField, models.SlugField,
          models.URLField)
@@ -80,11 +80,9 @@ def _converter(field):
 
 
 def _rows_per_statement(width: int) -> int:
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    else:
-        limit = PG_MAX_PARAMS
+    """Rows per multi-row INSERT on SQLite: as many as its limit on bound parameters allows."""
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     return max(1, min(MAX_ROWS, limit // max(width, 1)))
 
 
@@ -122,7 +120,7 @@ def _copy(model, fields: list, rows: list[list], returning: bool) -> list:
 
 def _insert(model, fields: list, rows: list[list], returning: bool) -> list:
     """INSERT ``rows`` (values ready for the database) into ``model``'s table; the new
-    primary keys in order when ``returning``."""
+    primary keys in order when ``returning``. PostgreSQL by ``COPY``; SQLite by INSERT."""
     if not rows:
         return []
     if connection.vendor == "postgresql":
@@ -133,7 +131,7 @@ def _insert(model, fields: list, rows: list[list], returning: bool) -> list:
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     keys: list = []
     with connection.cursor() as cursor:
-        if not returning and connection.vendor == "sqlite":
+        if not returning:
             cursor.executemany(head + one, rows)
             return keys
         tail = " " + connection.ops.return_insert_columns([model._meta.pk])[0] \

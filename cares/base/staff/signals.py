@@ -70,9 +70,9 @@ def _user_of(obj) -> int | None:
     if hasattr(obj, "user_id"):
         return obj.user_id
     staff_id = getattr(obj, "staff_id", None)
-    cached = obj._state.fields_cache.get("staff")  # the profile a service set on the row
-    if cached is not None and cached.pk == staff_id:
-        return cached.user_id
+    relation = getattr(type(obj), "staff", None)
+    if relation is not None and relation.is_cached(obj) and obj.staff.pk == staff_id:
+        return obj.staff.user_id  # the profile a service set on the row
     return StaffProfile.objects.filter(pk=staff_id).values_list("user_id", flat=True).first()
 
 
