@@ -115,8 +115,16 @@ class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "members.Member"
 
-    legal_first_name = factory.Faker("first_name")
-    legal_last_name = factory.Faker("last_name")
+    class Params:
+        # Two names each, hyphenated, so a member's name can never be a staff member's
+        # (Faker draws both from one pool): "no PHI in this e-mail" checks cannot be fooled.
+        first_a = factory.Faker("first_name")
+        first_b = factory.Faker("first_name")
+        last_a = factory.Faker("last_name")
+        last_b = factory.Faker("last_name")
+
+    legal_first_name = factory.LazyAttribute(lambda o: f"{o.first_a}-{o.first_b}")
+    legal_last_name = factory.LazyAttribute(lambda o: f"{o.last_a}-{o.last_b}")
     date_of_birth = date(2015, 6, 15)
     masshealth_id = factory.Sequence(lambda n: f"{100000000000 + n:012d}")
     primary_language = "en"
