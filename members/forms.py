@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cares.base.language_field import LanguageField
 from cares.base.staff.forms import DATE_INPUT
-from cares.base.staff.models import RoleAssignment, StaffProfile
+from cares.base.staff.models import StaffProfile
 from cares.base.toolkit import mark_needed
+from cares.base.widgets import PickList
 from members.access import audit_identifier_exists
 from members.models import (
     STATE_AGENCIES,
@@ -30,54 +30,20 @@ from members.models import (
     ReleaseOfInformation,
     Removal,
 )
-from members.services import AFTERCARE_FIELDS, EVALUATOR_ROLES, PRIMARY_CONTACT_ROLES
+from members.services import AFTERCARE_FIELDS
 from members.services.intake import ADULT_AGE
+from members.staff_choices import (
+    StaffChoiceField,
+    StaffMultipleChoiceField,
+    active_staff,
+    default_staff,
+    evaluator_choices,
+    first_primary_role,
+    primary_contact_choices,
+    staff_group,
+)
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-
-
-# --- Staff choices ----------------------------------------------------------------------------
-
-def active_staff(qs: QuerySet[StaffProfile]) -> QuerySet[StaffProfile]:
-    primary_roles = RoleAssignment.objects.filter(is_backup=False)
-    return (qs.filter(active=True).distinct().select_related("user")
-            .prefetch_related(Prefetch("roles", queryset=primary_roles, to_attr="primary_roles")))
-
-
-def primary_contact_choices() -> QuerySet[StaffProfile]:
-    """Active care coordinators and senior care managers (PS VI.B.1.a)."""
-    return active_staff(StaffProfile.objects.filter(roles__role__in=PRIMARY_CONTACT_ROLES,
-                                              roles__is_backup=False))
-
-
-def evaluator_choices() -> QuerySet[StaffProfile]:
-    """Active clinical staff who may document an eligibility evaluation."""
-    return active_staff(StaffProfile.objects.filter(roles__role__in=EVALUATOR_ROLES))
-
-
-def first_primary_role(staff: StaffProfile, among=None) -> str | None:
-    """The staff member's first role that is not backup coverage (optionally among some)."""
-    roles = getattr(staff, "primary_roles", None)
-    if roles is None:
-        roles = [r for r in staff.roles.all() if not r.is_backup]
-    return next((r.role for r in roles if among is None or r.role in among), None)
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        roles = ", ".join(r.get_role_display() for r in getattr(obj, "primary_roles", ()))
-        return f"{obj} · {roles}" if roles else str(obj)
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    label_from_instance = StaffChoiceField.label_from_instance
-
-
-def default_staff(queryset: QuerySet[StaffProfile], profile: StaffProfile | None):
-    """The signed-in user's profile if it is among the choices (a sensible default)."""
-    if profile is not None and queryset.filter(pk=profile.pk).exists():
-        return profile.pk
-    return None
 
 
 # --- Member and referral ----------------------------------------------------------------------
@@ -330,7 +296,7 @@ class EnrollmentForm(forms.Form):
         help_text=_("A care coordinator or senior care manager (PS VI.B.1.a)."))
     team = StaffMultipleChoiceField(
         label=_("Other care team members"), queryset=StaffProfile.objects.none(),
-        required=False, widget=forms.CheckboxSelectMultiple,
+        required=False, widget=PickList(group_of=staff_group),
         help_text=_("Each joins with their role shown."))
 
     def __init__(self, *args, profile: StaffProfile | None = None, **kwargs):

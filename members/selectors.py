@@ -103,12 +103,24 @@ def caseload(user, *, scope: str = "mine", text: str = "", profile=None,
         primary_first=Subquery(latest.values("primary_contact__user__first_name")[:1]),
         primary_last=Subquery(latest.values("primary_contact__user__last_name")[:1]),
     )
-    closed = Q(episode_status__in=Episode.CLOSED_BEFORE_ENROLLMENT)
+    closed = closed_before_enrollment()
     if show == "closed":
-        qs = qs.filter(closed)
+        qs = qs.filter(pk__in=closed)
     elif show != "all":  # (a member with no episode yet has no status: kept)
-        qs = qs.filter(Q(episode_status__isnull=True) | ~closed)
+        qs = qs.exclude(pk__in=closed)
     return qs.order_by("legal_last_name", "legal_first_name", "pk")
+
+
+def closed_before_enrollment() -> QuerySet:
+    """The ids of members whose latest episode closed before enrollment (reading 12): the
+    few such episodes that no later one follows. Not correlated with the list it narrows, so
+    the database reads those episodes once rather than finding every member's latest
+    episode (at 20,000 members the referrals list counted 31,000 referrals that way)."""
+    later = Episode.objects.filter(member=OuterRef("member")).filter(
+        Q(referral_date__gt=OuterRef("referral_date"))
+        | Q(referral_date=OuterRef("referral_date"), pk__gt=OuterRef("pk")))
+    return (Episode.objects.filter(status__in=Episode.CLOSED_BEFORE_ENROLLMENT)
+            .exclude(Exists(later)).values("member_id"))
 
 
 def status_label(status: str | None) -> str:

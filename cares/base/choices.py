@@ -17,9 +17,19 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
 
+def _labels(field) -> dict:
+    """The field's labels by value, built once per field (the labels stay lazy: each is
+    translated when shown, in the language of the moment)."""
+    labels = field.__dict__.get("_cares_labels")
+    if labels is None:
+        labels = field._cares_labels = {make_hashable(choice): label
+                                        for choice, label in field.flatchoices}
+    return labels
+
+
 def fast_display(self, field):
     value = getattr(self, field.attname)
-    labels = {make_hashable(choice): label for choice, label in field.flatchoices}
+    labels = _labels(field)
     # force_str() to coerce lazy strings, as Django does
     return force_str(labels.get(make_hashable(value), value), strings_only=True)
 

@@ -28,14 +28,9 @@ from members.coordination.models import (
     TransitionPlan,
 )
 from members.coordination.services import TRANSITION_FIELDS
-from members.forms import (
-    TEXTAREA,
-    LanguageField,
-    StaffChoiceField,
-    active_staff,
-    default_staff,
-)
+from members.forms import TEXTAREA, LanguageField
 from members.models import Provider
+from members.staff_choices import StaffChoiceField, active_staff, default_staff
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -61,10 +61,10 @@ from members.coordination.models import (
     TransitionPlan,
 )
 from members.coverage.availability import Availability
-from members.forms import primary_contact_choices
 from members.pages import PAGE_SIZE, SCOPE_LABELS, default_scope, done, form_page, post_data
 from members.selectors import caseload, scopes_for
 from members.services import current_episode
+from members.staff_choices import primary_contact_choices
 
 
 def _referral(member, referral_id: int) -> ServiceReferral:

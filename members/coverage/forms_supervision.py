@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cares.base.staff.models import StaffProfile
+from cares.base.widgets import PickList
 from members.coverage import supervision
 from members.models import Member
 
@@ -68,7 +69,7 @@ class MedicalTrainingForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     led_by = StaffChoice(queryset=StaffProfile.objects.none(), label=_("Led by"))
     attendees = StaffChoices(queryset=StaffProfile.objects.none(), label=_("Attendees"),
-                             widget=forms.CheckboxSelectMultiple, required=False)
+                             widget=PickList(), required=False)  # every care coordinator
     notes = forms.CharField(label=_("Notes"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -234,3 +234,26 @@ def test_bad_input_on_the_page_keeps_it_and_says_why(client, coordinator):
     assert "Nothing was saved" in page
     assert "Declined at the first visit." in page
     assert Episode.objects.get(pk=episode.pk).status == S.REFERRED
+
+
+def test_only_the_latest_episode_says_whether_a_member_is_closed(coordinator):
+    """``closed_before_enrollment`` against each member's latest episode (latest referral
+    date, then the later record on the same day), as the caseload's status column reads it."""
+    user = coordinator.user
+    reopened = referred(coordinator, TODAY - timedelta(days=100))
+    close(reopened, on=TODAY - timedelta(days=60))
+    services.referral_create(member=reopened.member, referral_date=TODAY - timedelta(days=5),
+                             referral_source="family")
+    closed = referred(coordinator, TODAY - timedelta(days=40))
+    close(closed, on=TODAY - timedelta(days=30))
+    same_day = referred(coordinator, TODAY - timedelta(days=20))
+    close(same_day, on=TODAY - timedelta(days=10))
+    services.referral_create(member=same_day.member, referral_date=TODAY - timedelta(days=20),
+                             referral_source="family")  # the same day, recorded later
+    current = {m.pk for m in caseload(user, scope="team")}
+    shown_closed = {m.pk for m in caseload(user, scope="team", show="closed")}
+    assert current == {reopened.member_id, same_day.member_id}
+    assert shown_closed == {closed.member_id}
+    assert all(m.episode_status != "closed_unenrolled" for m in caseload(user, scope="team"))
+    assert [m.episode_status for m in caseload(user, scope="team", show="closed")] == [
+        "closed_unenrolled"]

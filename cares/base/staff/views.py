@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,20 +27,35 @@ from cares.base.staff.forms import (
     TrainingFormSet,
 )
 from cares.base.staff.models import EnrollmentLink, Program, Role, StaffProfile, User
-from cares.base.staff.selectors import program_check_results, staff_get, staff_list, staff_status
+from cares.base.staff.selectors import staff_get, staff_overview, staff_status
 from cares.base.staff.services import program_save, staff_save
 from cares.base.toolkit import form_flow
 
+STAFF_PAGE_SIZE = 50
+SHOW_LABELS = {  # the staff page's filter (``staff_overview``)
+    "all": gettext_lazy("Everyone"),
+    "active": gettext_lazy("Active"),
+    "attention": gettext_lazy("Needs attention"),
+    "inactive": gettext_lazy("Inactive"),
+}
 
 @permission_required(MANAGE_STAFF)
 def staff_list_view(request):
     on = timezone.localdate()
-    rows = staff_list(on=on)
+    role = request.GET.get("role", "")
+    show = request.GET.get("show", "")
+    text = request.GET.get("q", "").strip()[:100]
+    overview = staff_overview(on=on, text=text, role=role if role in Role.values else "",
+                              show=show if show in SHOW_LABELS else "all")
+    page = Paginator(overview.rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "staff/list.html", {
-        "rows": rows,
+        "rows": page.object_list, "page": page, "total": overview.total,
         # Active staff whose role no longer passes its check: listed, never changed silently.
-        "unqualified": [r for r in rows if r.profile.active and not r.qualified],
-        "checks": program_check_results(on=on),
+        "unqualified": overview.unqualified,
+        "checks": overview.checks,
+        "q": text, "role": role if role in Role.values else "",
+        "show": show if show in SHOW_LABELS else "all",
+        "roles": Role.choices, "shows": list(SHOW_LABELS.items()),
         "licence_window_days": settings.CARES_LICENSE_EXPIRY_WARNING_DAYS,
         "today": on,
     })
