@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cares.base.access import MANAGE_COVERAGE, may, permission_required, staff_profile
@@ -46,6 +48,26 @@ def _chosen(request, queryset) -> StaffProfile | None:
     return queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
 
 
+GRID_PAGE = 50  # coordinators a page: a program of 20,000 members has some 450
+SESSIONS_SHOWN = 50  # the most recent sessions, when no coordinator is chosen
+GRID_SHOWS = {"all": gettext_lazy("Everyone"), "missing": gettext_lazy("Missing a week")}
+
+
+def _grid_page(request, grid: list, *, manager: bool) -> dict:
+    """The page of the grid shown: for the managers, everyone or those missing a week,
+    narrowed by name, fifty at a time (the check is made for everyone first)."""
+    missing = [row for row in grid if row.missing]
+    show = request.GET.get("show", "") if manager else ""
+    show = show if show in GRID_SHOWS else "all"
+    text = request.GET.get("q", "").strip()[:100] if manager else ""
+    rows = [row for row in (missing if show == "missing" else grid)
+            if text.casefold() in str(row.coordinator).casefold()]
+    return {"page": Paginator(rows, GRID_PAGE).get_page(request.GET.get("page")),
+            "show": show, "q": text, "missing_count": len(missing), "grid_count": len(grid),
+            "shows": [(key, label, len(missing) if key == "missing" else len(grid))
+                      for key, label in GRID_SHOWS.items()]}
+
+
 @require_http_methods(["GET"])
 def supervision_log_view(request):
     manager = may(request.user, MANAGE_COVERAGE)
@@ -54,21 +76,26 @@ def supervision_log_view(request):
         raise PermissionDenied
     today = timezone.localdate()
     weeks = supervision.weeks_before(today, supervision.LOG_WEEKS, include_current=True)
-    coordinators = list(supervision.active_coordinators().order_by(
-        "user__last_name", "user__first_name")) if manager else [own]
-    chosen = _chosen(request, supervision.active_coordinators()) if manager else own
+    active = supervision.active_coordinators()
+    coordinators = list(active.order_by("user__last_name", "user__first_name")) if manager \
+        else [own]
+    chosen = _chosen(request, active) if manager else own
     sessions = list(Supervision.objects.filter(
         held_on__range=(weeks[0].monday, weeks[-1].sunday),
-        coordinator__in=[chosen] if chosen else coordinators,
+        coordinator__in=[chosen] if chosen else active,
     ).select_related("coordinator__user", "supervisor__user").prefetch_related(
-        Prefetch("members_discussed", queryset=Member.objects.order_by("pk"))))
-    rows = _sessions(request, sessions, manager=manager)
+        Prefetch("members_discussed", queryset=Member.objects.order_by("pk")))
+        .order_by("-held_on", "pk")[:None if chosen else SESSIONS_SHOWN + 1])
+    more = len(sessions) > SESSIONS_SHOWN and not chosen
+    rows = _sessions(request, sessions[:SESSIONS_SHOWN] if more else sessions,
+                     manager=manager)
     check_weeks = supervision.weeks_before(today, supervision.CHECK_WEEKS)
     return render(request, "coverage/supervision_log.html", {
-        "weeks": weeks, "grid": supervision.supervision_grid(coordinators, weeks, today),
-        "sessions": rows, "manager": manager, "chosen": chosen, "today": today,
+        "weeks": weeks, "sessions": rows, "more_sessions": more, "manager": manager,
+        "chosen": chosen, "today": today, "sessions_shown": SESSIONS_SHOWN,
         "check_first": check_weeks[0].monday, "check_last": check_weeks[-1].sunday,
-        "coordinators": coordinators if manager else [],
+        **_grid_page(request, supervision.supervision_grid(coordinators, weeks, today),
+                     manager=manager),
     })
 
 
