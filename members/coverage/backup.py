@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cares.base.audit.models import Action
 from cares.base.audit.services import audit_change
 from cares.base.staff.models import Role, StaffProfile
-from cares.base.staff.qualifications import StaffFacts, check_backup
+from cares.base.staff.qualifications import StaffFacts, check_backup, passes_backup
 from cares.base.toolkit import FieldProblem, Refusal, save_and_audit
 from members.coverage.models import BackupCoverage, StaffLeave
 from members.models import CareTeamMember
@@ -135,8 +135,15 @@ def plausible_backups(roles: Iterable[str] | None = None, on=None):
     roles = list(roles or Role.values)
     staff = (StaffProfile.objects.filter(active=True, user__is_active=True)
              .select_related("user").prefetch_related("credentials"))
-    return [s for s in staff
-            if any(not check_backup(role, StaffFacts.of(s), on) for role in roles)]
+    passing: dict[StaffFacts, bool] = {}  # many staff share their facts: checked once
+    found = []
+    for s in staff:
+        facts = StaffFacts.of(s)
+        if facts not in passing:
+            passing[facts] = any(passes_backup(role, facts, on) for role in roles)
+        if passing[facts]:
+            found.append(s)
+    return found
 
 
 def positions_held():

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cares.base.staff.models import Role, StaffProfile
+from cares.base.widgets import QuickSelect
 from members.coverage.backup import plausible_backups, positions_held
 from members.coverage.models import LeaveReason, StaffLeave
 from members.models import Member
@@ -16,7 +17,8 @@ MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT
 
 
 class LeaveForm(forms.Form):
-    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=StaffProfile.objects.none())
+    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=StaffProfile.objects.none(),
+                                   widget=QuickSelect)  # every active staff member
     starts_at = forms.DateTimeField(label=_("From"), widget=MOMENT)
     ends_at = forms.DateTimeField(label=_("Until"), widget=MOMENT,
                                   help_text=_("Local time (Eastern)."))
@@ -31,10 +33,10 @@ class LeaveForm(forms.Form):
 
 class CoverageForm(forms.Form):
     covered = forms.ModelChoiceField(label=_("Colleague covered"),
-                                     queryset=StaffProfile.objects.none())
+                                     queryset=StaffProfile.objects.none(), widget=QuickSelect)
     role = forms.ChoiceField(label=_("Position covered"), choices=Role.choices)
     backup = forms.ModelChoiceField(
-        label=_("Backup"), queryset=StaffProfile.objects.none(),
+        label=_("Backup"), queryset=StaffProfile.objects.none(), widget=QuickSelect,
         help_text=_("Only staff who qualify as backup for at least one position are offered; "
                     "the position's full check is made when you save (PS IV.A.4)."))
     starts_at = forms.DateTimeField(label=_("From"), widget=MOMENT)

@@ -211,3 +211,26 @@ def test_backup_list_shows_current_coverage(team, django_assert_max_num_queries)
     with django_assert_max_num_queries(20):
         page = client.get(reverse("coverage:backup")).content.decode()
     assert str(cover) in page and "whole caseload" in page and "running" in page
+
+
+def test_the_backups_offered_are_those_who_pass_a_backup_check():
+    """``plausible_backups`` (checked once per distinct set of facts, without messages) offers
+    exactly the active staff for whom ``check_backup`` finds nothing for some role."""
+    from cares.base.staff.qualifications import StaffFacts, check_backup
+
+    people = [
+        make_staff(Role.CARE_COORDINATOR),  # passes the coordinator's check
+        make_staff(Role.CARE_COORDINATOR),  # the same facts: decided once
+        make_staff(Role.FAMILY_SUPPORT, education=Education.NONE,
+                   relevant_experience_years=Decimal("0"), target_population_years=Decimal("0")),
+        make_staff(Role.SENIOR_CARE_MANAGER, credentials=("RN",)),
+        make_staff(Role.CARE_COORDINATOR, active=False),
+    ]
+    today = timezone.localdate()
+    expected = {p.pk for p in people if p.active and any(
+        not check_backup(role, StaffFacts.of(p), today) for role in Role.values)}
+    offered = {p.pk for p in backup.plausible_backups()}
+    assert offered & {p.pk for p in people} == expected
+    assert people[0].pk in offered and people[4].pk not in offered
+    nurses_only = {p.pk for p in backup.plausible_backups([Role.SENIOR_CARE_MANAGER])}
+    assert people[3].pk in nurses_only and people[0].pk not in nurses_only

@@ -235,6 +235,12 @@ def check_backup(role: str, facts: StaffFacts, on: date, *, covered_name: str = 
     return [f"{who} (PS IV.A.4, {citation}): {problem}" for problem in check(facts, on)]
 
 
+def passes_backup(role: str, facts: StaffFacts, on: date) -> bool:
+    """Whether ``check_backup`` finds nothing, without writing its messages (the backup
+    pickers ask it of every staff member for every role)."""
+    return not ROLE_CHECKS[role][1](facts, on)
+
+
 @dataclass(frozen=True)
 class RoleClaim:
     """A role someone is to hold: primary, or backup coverage of a colleague (named by
