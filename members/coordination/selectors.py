@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Protocol
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -340,14 +341,22 @@ def consultation_event(consult, *, clinical: bool) -> TimelineEvent:
 
 # --- The referrals worklist -----------------------------------------------------------------------
 
-def referral_worklist(members) -> QuerySet[ServiceReferral]:
-    """Referrals of ``members`` that still need work, soonest follow-up first: open ones, and
-    closed ones whose follow-up (PS VI.D.2.b) is not recorded nor excepted. Sorting by the
-    scheduled date is sorting by the follow-up due date (30 days later); referrals not yet
-    scheduled come last."""
+def referral_worklist(members, number, per_page: int) -> Page:
+    """Page ``number`` of the referrals of ``members`` that still need work, soonest
+    follow-up first: open ones, and closed ones whose follow-up (PS VI.D.2.b) is not recorded
+    nor excepted. Sorting by the scheduled date is sorting by the follow-up due date (30 days
+    later); referrals not yet scheduled come last. The page's ids are found first and only
+    those referrals read with their records: joined before sorting, a program of 20,000
+    members joined 31,000 referrals to show fifty."""
     followed = ReferralFollowUp.objects.filter(referral=OuterRef("pk"))
     pending_follow_up = Q(scheduled_on__isnull=False, exception_reason="") & ~Q(Exists(followed))
-    return referrals_with_records(
-        ServiceReferral.objects.filter(member__in=members)
-        .filter(~Q(status=ReferralStatus.CLOSED) | pending_follow_up)
-    ).order_by(F("scheduled_on").asc(nulls_last=True), "referred_on", "pk")
+    ids = (ServiceReferral.objects.filter(member__in=members)
+           .filter(~Q(status=ReferralStatus.CLOSED) | pending_follow_up)
+           .order_by(F("scheduled_on").asc(nulls_last=True), "referred_on", "pk")
+           .values_list("pk", flat=True))
+    page = Paginator(ids, per_page).get_page(number)
+    shown = list(page.object_list)
+    found = {r.pk: r for r in referrals_with_records(ServiceReferral.objects.filter(
+        pk__in=shown))}
+    page.object_list = [found[pk] for pk in shown]
+    return page

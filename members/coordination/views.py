@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -414,8 +413,7 @@ def referral_list_view(request):
     if chosen is not None:
         scope = "mine"
     members = caseload(request.user, scope=scope, profile=chosen)
-    page = Paginator(selectors.referral_worklist(members), PAGE_SIZE) \
-        .get_page(request.GET.get("page"))
+    page = selectors.referral_worklist(members, request.GET.get("page"), PAGE_SIZE)
     referrals = list(page.object_list)
     shown = list({r.member_id: r.member for r in referrals}.values())
     audit_members_listed(members=shown, actor=request.user,

@@ -342,6 +342,20 @@ def test_the_worklist_is_per_coordinator(client, coordinator, member):
     assert [r.referral for r in response.context["rows"]] == [mine]
 
 
+def test_the_worklist_pages_in_order_fifty_at_a_time(coordinator_client, member):
+    """The page's referrals are found first, then read with their records: the pages keep
+    the follow-up order and together hold every referral once."""
+    made = [make_referral(member, service=f"Service {n}", referred_on=TODAY - timedelta(days=60),
+                          scheduled_on=TODAY - timedelta(days=n % 7)) for n in range(53)]
+    first = coordinator_client.get(reverse("members:referrals"))
+    second = coordinator_client.get(reverse("members:referrals"), {"page": 2})
+    shown = [r.referral for r in first.context["rows"]] + \
+        [r.referral for r in second.context["rows"]]
+    assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 3
+    assert shown == sorted(made, key=lambda r: (r.scheduled_on, r.referred_on, r.pk))
+    assert all(row.referral.member == member for row in first.context["rows"])
+
+
 # --- Bounded reads --------------------------------------------------------------------------------
 
 def _records(member, n: int, medical) -> None:
@@ -387,7 +401,7 @@ def _count(client, path: str) -> int:
 
 MEMBER_PAGE_QUERIES = 33  # + the on-call shifts of the calls (members.coverage.line)
 REFERRAL_PAGE_QUERIES = 18
-WORKLIST_QUERIES = 18
+WORKLIST_QUERIES = 19  # the page's ids, then those referrals with their records
 
 
 def test_coordination_pages_run_a_bounded_number_of_queries(coordinator_client, member,
