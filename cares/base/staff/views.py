@@ -39,6 +39,7 @@ SHOW_LABELS = {  # the staff page's filter (``staff_overview``)
     "inactive": gettext_lazy("Inactive"),
 }
 
+
 @permission_required(MANAGE_STAFF)
 def staff_list_view(request):
     on = timezone.localdate()

@@ -63,7 +63,7 @@ def _grid_page(request, grid: list, *, manager: bool) -> dict:
     rows = [row for row in (missing if show == "missing" else grid)
             if text.casefold() in str(row.coordinator).casefold()]
     return {"page": Paginator(rows, GRID_PAGE).get_page(request.GET.get("page")),
-            "show": show, "q": text, "missing_count": len(missing), "grid_count": len(grid),
+            "show": show, "q": text, "grid_count": len(grid),
             "shows": [(key, label, len(missing) if key == "missing" else len(grid))
                       for key, label in GRID_SHOWS.items()]}
 
