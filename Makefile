@@ -68,7 +68,7 @@ lint: install
 
 # Issue 20: every workload beside its floor, measured in the same run, on SQLite and then on
 # PostgreSQL (BENCH_PG_URL; skipped with a message when no server answers): the dashboard, the
-# worklist, the member page, the nightly sweep and `refresh_deadlines --all` on BENCH_MEMBERS
+# worklist, the member page, the director's lists, the nightly sweep and `refresh_deadlines --all` on BENCH_MEMBERS
 # synthetic members (manage.py bench), then import_caseload and compliance_report on synthetic
 # caseload files of IMPORT_MEMBERS members (manage.py bench_interchange). Each in a scratch
 # database (var/bench/*.sqlite3, or <name>_bench / <name>_interchange beside BENCH_PG_URL's),

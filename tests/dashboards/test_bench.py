@@ -4,11 +4,14 @@ numbers (``cares.program.demo.bench``): on a synthetic program they agree."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from cares.program.dashboards.periods import period_of
 from cares.program.demo import bench
+from cares.program.demo.bench_pages import list_pages
 from tests.dashboards.conftest import coordinators
+from tests.factories import make_director, sign_in
 
 pytestmark = pytest.mark.usefixtures("program")
 
@@ -24,3 +27,14 @@ def test_the_worklists_baseline_gives_the_worklists_numbers():
     for coordinator in coordinators():
         assert tuple(bench.worklist_baseline(coordinator.pk, today)) == \
             bench.worklist_numbers(coordinator.user, today)
+
+
+def test_the_lists_workload_opens_each_page_for_the_director():
+    """``make bench``'s lists workload (bench_pages.measure_lists): every page it times is
+    there for the synthetic program's director, including the two forms of a member."""
+    pages = list_pages()
+    assert {name for name, _url in pages} >= {"staff page", "supervision log",
+                                             "care team form", "enrollment form"}
+    client = sign_in(Client(), make_director().user)
+    for name, url in pages:
+        assert client.get(url).status_code == 200, name

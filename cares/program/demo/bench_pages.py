@@ -11,6 +11,7 @@ from cares.deadlines.models import Deadline
 from cares.program.dashboards.periods import period_of
 from cares.program.demo import bench
 from cares.program.demo.bench import Context, Measure, page
+from members.models import Episode, EpisodeStatus
 
 
 def measure_dashboard(ctx: Context) -> list[Measure]:
@@ -66,3 +67,34 @@ def measure_member_page(ctx: Context) -> list[Measure]:
                     goal=2),
             Measure("member page (SQL)", ms, queries, base_ms, base_q, same,
                     baseline="one SQL query, same numbers")]
+
+
+def list_pages() -> list[tuple[str, str]]:
+    """The director's pages that list or offer every staff member or many members: each
+    (name, URL). Their floor is the signed-in page; there is no goal, the ratio shows the
+    cost (README, Benchmarks)."""
+    enrolled = Episode.objects.filter(status=EpisodeStatus.ENROLLED).order_by("pk") \
+        .values_list("member_id", flat=True).first()
+    referred = Episode.objects.filter(status=EpisodeStatus.REFERRED).order_by("pk") \
+        .values_list("member_id", flat=True).first()
+    pages = [("staff page", "/staff/"), ("referrals, everyone's", "/members/referrals/"),
+             ("supervision log", "/coverage/supervision/"),
+             ("backup coverage form", "/coverage/backup/add/"),
+             ("medical training form", "/coverage/training/record/")]
+    if enrolled:
+        pages.append(("care team form", f"/members/{enrolled}/care-team/"))
+    if referred:
+        pages.append(("enrollment form", f"/members/{referred}/enroll/"))
+    return pages
+
+
+def measure_lists(ctx: Context) -> list[Measure]:
+    """The lists and choices at program scale (hundreds of staff, tens of thousands of
+    referrals) beside the floor page, measured in the same run."""
+    client = ctx.client("director")
+    floor_ms, floor_q = measure_floor(client, ctx.runs)
+    results = []
+    for name, url in list_pages():
+        ms, queries, _response = bench.timed(page(client, url), ctx.runs)
+        results.append(Measure(name, ms, queries, floor_ms, floor_q, None, baseline=FLOOR))
+    return results

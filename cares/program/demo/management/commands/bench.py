@@ -30,6 +30,7 @@ WORKLOADS = {
     "dashboard": bench_pages.measure_dashboard,
     "worklist": bench_pages.measure_worklist,
     "member": bench_pages.measure_member_page,
+    "lists": bench_pages.measure_lists,
     "sweep": bench_sweep.measure_sweep,
 }
 
