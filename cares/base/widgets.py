@@ -1,8 +1,8 @@
 """Widgets for choosing among hundreds: ``PickList`` (several) and ``QuickSelect`` (one).
 
-A program of 20,000 members has some 650 active staff. As Django's ``CheckboxSelectMultiple``
+A program of 20,000 members has some 600 active staff. As Django's ``CheckboxSelectMultiple``
 rendered through crispy's template for each option, the care team on the enrollment form was
-650 unsorted checkboxes, 180 KB and about 165 ms. ``PickList`` renders the same checkboxes in
+600 unsorted checkboxes, 176 KB and 150-250 ms. ``PickList`` renders the same checkboxes in
 one pass in Python, grouped (staff by role), the ticked ones first, in a box that scrolls, with
 a filter box that ``static/js/cares.js`` shows and works (without script every checkbox is
 there; the form posts the same values either way). ``QuickSelect`` is Django's ``Select``
