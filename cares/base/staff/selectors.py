@@ -94,8 +94,14 @@ def staff_list(*, on: date | None = None, include_inactive: bool = True) -> list
     qs = staff_queryset(trainings=False)
     if not include_inactive:
         qs = qs.filter(active=True)
+    return _statuses(qs, on)
+
+
+def _statuses(profiles, on: date) -> list[StaffRow]:
+    """``staff_status`` of each profile (read with ``staff_queryset(trainings=False)``), their
+    trainings read once as plain rows."""
     trainings = training_rows()
-    return [staff_status(p, on, trainings=trainings.get(p.pk, [])) for p in qs]
+    return [staff_status(p, on, trainings=trainings.get(p.pk, [])) for p in profiles]
 
 
 def staff_get(*, pk: int) -> StaffProfile:
@@ -155,8 +161,7 @@ def staff_overview(*, on: date, text: str = "", role: str = "", show: str = "all
     qualify, and the program checks, from one read of everyone (five queries, however many
     staff)."""
     profiles = list(staff_queryset(trainings=False))
-    trainings = training_rows()
-    rows = [staff_status(p, on, trainings=trainings.get(p.pk, [])) for p in profiles]
+    rows = _statuses(profiles, on)
     text = text.strip().casefold()
     return StaffOverview(
         rows=[r for r in rows if _kept(r, text, role, show)],

@@ -44,18 +44,18 @@ SHOW_LABELS = {  # the staff page's filter (``staff_overview``)
 def staff_list_view(request):
     on = timezone.localdate()
     role = request.GET.get("role", "")
+    role = role if role in Role.values else ""  # anything else: any role
     show = request.GET.get("show", "")
+    show = show if show in SHOW_LABELS else "all"
     text = request.GET.get("q", "").strip()[:100]
-    overview = staff_overview(on=on, text=text, role=role if role in Role.values else "",
-                              show=show if show in SHOW_LABELS else "all")
+    overview = staff_overview(on=on, text=text, role=role, show=show)
     page = Paginator(overview.rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "staff/list.html", {
         "rows": page.object_list, "page": page, "total": overview.total,
         # Active staff whose role no longer passes its check: listed, never changed silently.
         "unqualified": overview.unqualified,
         "checks": overview.checks,
-        "q": text, "role": role if role in Role.values else "",
-        "show": show if show in SHOW_LABELS else "all",
+        "q": text, "role": role, "show": show,
         "roles": Role.choices, "shows": list(SHOW_LABELS.items()),
         "licence_window_days": settings.CARES_LICENSE_EXPIRY_WARNING_DAYS,
         "today": on,
