@@ -122,7 +122,7 @@ def page(client: Client, url: str):
 
 def table(results: list[Measure]) -> str:
     """The printed table: each workload beside its floor, the ratio and the goal."""
-    header = (f"{'workload':<22}{'median ms':>11}{'queries':>9}{'floor ms':>10}"
+    header = (f"{'workload':<24}{'median ms':>11}{'queries':>9}{'floor ms':>10}"
               f"{'f. queries':>11}{'ratio':>8}{'goal':>7}{'peak MB':>9}  same  floor")
     lines = [header, "-" * len(header)]
     for r in results:
@@ -131,7 +131,7 @@ def table(results: list[Measure]) -> str:
         if r.within_goal is False:
             goal += "!"
         rss = "-" if r.peak_rss_mb is None else f"{r.peak_rss_mb:.0f}"
-        lines.append(f"{r.name:<22}{r.median_ms:>11.1f}{r.queries:>9}{r.baseline_ms:>10.1f}"
+        lines.append(f"{r.name:<24}{r.median_ms:>11.1f}{r.queries:>9}{r.baseline_ms:>10.1f}"
                      f"{r.baseline_queries:>11}{r.ratio:>7.1f}x{goal:>7}{rss:>9}  {same:<4}  "
                      f"{r.baseline}")
     return "\n".join(lines)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from cares.base.access import VIEW_MEMBER, VIEW_WORKLIST
 from cares.base.staff.models import StaffProfile
 from cares.deadlines.models import Deadline
 from cares.program.dashboards.periods import period_of
-from cares.program.demo import bench
+from cares.program.demo import bench, bench_must_do
 from cares.program.demo.bench import Context, Measure, page
 from members.models import Episode, EpisodeStatus
 
@@ -36,9 +37,21 @@ def measure_floor(client, runs: int) -> tuple[float, int]:
     return ms, queries
 
 
+def must_do_row(name: str, client, url: str, permission: str, floor: tuple[float, int],
+                runs: int) -> Measure:
+    """What the page must do whatever it shows, beside the same floor (no goal: it is the
+    least the page could cost; bench_must_do)."""
+    ms, queries, replay = bench_must_do.measure(client, name, url, permission, runs)
+    audited = len(replay.listed) + len(replay.events)
+    rows = "1 audit row" if audited == 1 else f"{audited} audit rows"
+    return Measure(f"{name.replace('-', ' ')}: must-do", ms, queries, *floor, None,
+                   baseline=f"{FLOOR}; must-do: the permission, {rows}, "
+                            f"the same {len(replay.body) // 1024} KB")
+
+
 def measure_worklist(ctx: Context) -> list[Measure]:
-    """A coordinator's worklist beside the floor page (goal: 2x), and beside one query
-    giving its counts."""
+    """A coordinator's worklist beside the floor page (goal: 2x), beside what it must do
+    whatever it shows, and beside one query giving its counts."""
     coordinator = StaffProfile.objects.select_related("user").get(key="coordinator")
     client = ctx.client("coordinator")
     floor_ms, floor_q = measure_floor(client, ctx.runs)
@@ -47,13 +60,16 @@ def measure_worklist(ctx: Context) -> list[Measure]:
         lambda: bench.worklist_baseline(coordinator.pk, ctx.today), ctx.runs)
     same = tuple(numbers) == bench.worklist_numbers(coordinator.user, ctx.today)
     return [Measure("worklist", ms, queries, floor_ms, floor_q, same, baseline=FLOOR, goal=2),
+            must_do_row("worklist", client, "/worklist/", VIEW_WORKLIST, (floor_ms, floor_q),
+                        ctx.runs),
             Measure("worklist (SQL)", ms, queries, base_ms, base_q, same,
                     baseline="one SQL query, same numbers")]
 
 
 def measure_member_page(ctx: Context) -> list[Measure]:
     """The member page of the member with the most deadlines beside the floor page (goal:
-    2x), and beside one query giving the member, their episode and deadlines by status."""
+    2x), beside what it must do whatever it shows, and beside one query giving the member,
+    their episode and deadlines by status."""
     member_id = (Deadline.objects.filter(member__isnull=False).values("member")
                  .annotate(n=Count("pk")).order_by("-n", "member")[0]["member"])
     client = ctx.client("director")
@@ -65,6 +81,8 @@ def measure_member_page(ctx: Context) -> list[Measure]:
     same = dict(numbers) == stored
     return [Measure("member page", ms, queries, floor_ms, floor_q, same, baseline=FLOOR,
                     goal=2),
+            must_do_row("member-page", client, f"/members/{member_id}/", VIEW_MEMBER,
+                        (floor_ms, floor_q), ctx.runs),
             Measure("member page (SQL)", ms, queries, base_ms, base_q, same,
                     baseline="one SQL query, same numbers")]
 
