@@ -127,6 +127,13 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default (`make run`: web, worker and beat on one file). Write-ahead
+    # logging lets pages read while the worker or the nightly sweep writes (a rollback
+    # journal locks readers out once a long write spills to disk), and a commit syncs one
+    # file instead of three. Synchronous stays FULL: a commit is on disk when it returns.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA journal_mode=WAL")
 if PRODUCTION:
     _db = DATABASES["default"]
     if "postgresql" not in _db["ENGINE"]:

@@ -204,6 +204,9 @@ def dump_sqlite(path: Path, alias: str) -> dict:
     target = sqlite3.connect(path)
     try:
         connection.connection.backup(target)  # a consistent copy while others keep working
+        # One self-contained file: the copy of a write-ahead-logged database would need -wal
+        # and -shm files beside it to be opened, even read-only, at restore.
+        target.execute("PRAGMA journal_mode=DELETE")
     finally:
         target.close()
     return {"sqlite_version": sqlite3.sqlite_version}

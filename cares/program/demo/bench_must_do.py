@@ -23,6 +23,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from cares.base.access import may
+from cares.base.audit.context import client_address
 from cares.base.audit.models import Action, AuditEvent
 from cares.base.audit.services import audit_members_listed
 from cares.program.demo import bench
@@ -55,7 +56,7 @@ def must_do(request, name: str):
                              detail=replay.listed_detail)
     for event in replay.events:
         AuditEvent.objects.create(actor=request.user, path=request.path[:300],
-                                  client_address=request.META.get("REMOTE_ADDR"), **event)
+                                  client_address=client_address(request), **event)
     return HttpResponse(replay.body)
 
 
