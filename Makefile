@@ -68,9 +68,10 @@ lint: install
 
 # Issue 20: every workload beside its floor, measured in the same run, on SQLite and then on
 # PostgreSQL (BENCH_PG_URL; skipped with a message when no server answers): the dashboard, the
-# worklist, the member page, the director's lists, the nightly sweep and `refresh_deadlines --all` on BENCH_MEMBERS
-# synthetic members (manage.py bench), then import_caseload and compliance_report on synthetic
-# caseload files of IMPORT_MEMBERS members (manage.py bench_interchange). Each in a scratch
+# worklist and the member page (each with its must-do), the director's lists, the nightly sweep
+# and `refresh_deadlines --all` on BENCH_MEMBERS synthetic members (manage.py bench), then
+# import_caseload and compliance_report on synthetic caseload files of IMPORT_MEMBERS members
+# (manage.py bench_interchange). Each in a scratch
 # database (var/bench/*.sqlite3, or <name>_bench / <name>_interchange beside BENCH_PG_URL's),
 # dropped after; the configured database is never touched. Figures in var/bench/*.json and
 # README.md, "Benchmarks".
